@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+
+namespace Journeys.Core.Audience;
+
+/// <summary>
+/// A customer's traits. Immutable: an identify or an <c>update</c> step produces a new profile, so
+/// an engine decision can never observe a half-applied change.
+/// </summary>
+public sealed class Profile
+{
+    private static readonly ConcurrentDictionary<string, TimeZoneInfo> TimeZones = new(StringComparer.Ordinal);
+
+    private Profile(string userId, Dictionary<string, Value> traits)
+    {
+        UserId = userId;
+        Traits = traits;
+        TraitsValue = Value.From(traits);
+        TimeZone = ResolveTimeZone(traits.TryGetValue("timezone", out var tz) ? tz.AsString : null);
+    }
+
+    public string UserId { get; }
+
+    public IReadOnlyDictionary<string, Value> Traits { get; }
+
+    /// <summary>The traits as one object value, for path look-ups.</summary>
+    public Value TraitsValue { get; }
+
+    /// <summary>The <c>timezone</c> trait (IANA id); UTC when absent or unknown.</summary>
+    public TimeZoneInfo TimeZone { get; }
+
+    public static Profile Empty(string userId) => new(userId, new Dictionary<string, Value>(StringComparer.Ordinal));
+
+    public static Profile Create(string userId, IReadOnlyDictionary<string, Value> traits) =>
+        Empty(userId).Merge(Value.From(traits));
+
+    /// <summary>Merges traits (an object value): a field set to null removes the trait.</summary>
+    public Profile Merge(Value traits)
+    {
+        var changes = traits.AsObject;
+        if (changes is null || changes.Count == 0)
+        {
+            return this;
+        }
+        var merged = new Dictionary<string, Value>((IDictionary<string, Value>)Traits, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            if (value.Kind is ValueKind.Null or ValueKind.Missing)
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = value;
+            }
+        }
+        return new Profile(UserId, merged);
+    }
+
+    public Value Trait(string name) => TraitsValue[name];
+
+    /// <summary>The consent flag for a channel: true, false, or null when the profile says nothing.</summary>
+    public bool? Consent(string channel) => TraitsValue["consent"][channel].Kind switch
+    {
+        ValueKind.True => true,
+        ValueKind.False => false,
+        _ => null,
+    };
+
+    private static TimeZoneInfo ResolveTimeZone(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Utc;
+        }
+        return TimeZones.GetOrAdd(id, static key =>
+            TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
+
+namespace Journeys.Core.Conditions;
+
+/// <summary>
+/// Compiles the condition records into a tree of small evaluator objects: paths are split, operands
+/// resolved and segments linked once, so evaluation is a walk with no allocation.
+/// </summary>
+public static class ConditionCompiler
+{
+    /// <param name="segment">Resolves <c>inSegment</c> to the segment's compiled condition (validated to exist, acyclic).</param>
+    public static CompiledCondition Compile(Condition? condition, Func<string, CompiledCondition> segment) => condition switch
+    {
+        null => CompiledCondition.Always,
+        ValueTest t => new ValueTestNode(t.Source, SplitPath(t.Path), t.Operator, t.Operand),
+        DateTest d => new DateTestNode(SplitPath(d.Path), d.Kind, d.Duration),
+        HistoryTest h => new HistoryNode(h.Event, h.Negated, h.Where is null ? null : Compile(h.Where, segment), h.Within, h.SinceEntry, h.Count),
+        InSegment s => new SegmentNode(segment(s.SegmentId)),
+        AllOf all => new AllNode(all.Conditions.Select(c => Compile(c, segment)).ToArray()),
+        AnyOf any => new AnyNode(any.Conditions.Select(c => Compile(c, segment)).ToArray()),
+        NotOf not => new NotNode(Compile(not.Condition, segment)),
+        _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "unknown condition form"),
+    };
+
+    private static string[] SplitPath(string path) => path.Split('.');
+
+    private sealed class ValueTestNode(ValueSource source, string[] path, Operator op, Value operand) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context)
+        {
+            var root = source == ValueSource.Trait ? context.Profile.TraitsValue : context.Event;
+            return ValueComparison.Test(root.Get(path), op, operand);
+        }
+    }
+
+    private sealed class DateTestNode(string[] path, DateTestKind kind, IsoDuration duration) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context)
+        {
+            var value = context.Profile.TraitsValue.Get(path);
+            var zone = context.Profile.TimeZone;
+            if (!TryReadDate(value, zone, out var instant, out var localDate))
+            {
+                return false;
+            }
+            var now = context.Now;
+            switch (kind)
+            {
+                case DateTestKind.WithinNext:
+                    return instant >= now && instant <= duration.AddTo(now);
+                case DateTestKind.WithinLast:
+                    return instant <= now && instant >= duration.SubtractFrom(now);
+                default:
+                    var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+                    var next = Anniversary(localDate, today.Year);
+                    if (next < today)
+                    {
+                        next = Anniversary(localDate, today.Year + 1);
+                    }
+                    return next <= duration.AddTo(today);
+            }
+        }
+
+        /// <summary>The month-day in a given year; 29 February falls on the 28th in common years.</summary>
+        private static DateOnly Anniversary(DateOnly date, int year) =>
+            new(year, date.Month, Math.Min(date.Day, DateTime.DaysInMonth(year, date.Month)));
+
+        /// <summary>A date-only value is midnight in the profile's timezone; a timestamp keeps its instant.</summary>
+        private static bool TryReadDate(Value value, TimeZoneInfo zone, out DateTimeOffset instant, out DateOnly localDate)
+        {
+            instant = default;
+            localDate = default;
+            var text = value.AsString;
+            if (text is null)
+            {
+                return false;
+            }
+            if (DateOnly.TryParseExact(text.AsSpan(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out localDate))
+            {
+                var local = localDate.ToDateTime(TimeOnly.MinValue);
+                instant = new DateTimeOffset(local, zone.GetUtcOffset(local));
+                return true;
+            }
+            if (DateTimeOffset.TryParse(text.AsSpan(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant))
+            {
+                localDate = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private sealed class HistoryNode(string eventName, bool negated, CompiledCondition? where, IsoDuration? within, bool sinceEntry, CountTest count)
+        : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context)
+        {
+            var history = context.History;
+            var after = within is { } w ? w.SubtractFrom(context.Now) : DateTimeOffset.MinValue;
+            var matches = 0;
+            for (var i = history.Count - 1; i >= 0; i--)
+            {
+                var e = history[i];
+                if (sinceEntry && e.Sequence <= context.EntrySequence)
+                {
+                    break;
+                }
+                if (e.Timestamp <= after || !string.Equals(e.Event, eventName, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                if (where is not null && !where.Evaluate(context.WithEvent(e.Properties)))
+                {
+                    continue;
+                }
+                matches++;
+            }
+            var holds = count.Operator switch
+            {
+                CountOperator.Gte => matches >= count.Value,
+                CountOperator.Gt => matches > count.Value,
+                CountOperator.Eq => matches == count.Value,
+                CountOperator.Lte => matches <= count.Value,
+                _ => matches < count.Value,
+            };
+            return holds != negated;
+        }
+    }
+
+    private sealed class SegmentNode(CompiledCondition segment) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context) => segment.Evaluate(context);
+    }
+
+    private sealed class AllNode(CompiledCondition[] conditions) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context)
+        {
+            foreach (var c in conditions)
+            {
+                if (!c.Evaluate(context)) return false;
+            }
+            return true;
+        }
+    }
+
+    private sealed class AnyNode(CompiledCondition[] conditions) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context)
+        {
+            foreach (var c in conditions)
+            {
+                if (c.Evaluate(context)) return true;
+            }
+            return false;
+        }
+    }
+
+    private sealed class NotNode(CompiledCondition condition) : CompiledCondition
+    {
+        public override bool Evaluate(in ConditionContext context) => !condition.Evaluate(context);
+    }
+}

@@ -1,0 +1,133 @@
+namespace Journeys.Core.Definitions;
+
+/// <summary>
+/// The rules that need a whole journey graph or all files at once: unreachable steps, instant loops,
+/// waits longer than the journey may last, unknown and circular segment references.
+/// </summary>
+public static class DefinitionValidator
+{
+    public static IEnumerable<DefinitionProblem> ValidateJourney(string file, JourneyDefinition journey)
+    {
+        var steps = JsonPath.Field(JsonPath.Root, "steps");
+        var reachable = Reachable(journey);
+        foreach (var id in journey.Steps.Keys.Where(id => !reachable.Contains(id)))
+        {
+            yield return new DefinitionProblem(file, JsonPath.Field(steps, id), $"step '{id}' is unreachable from start '{journey.Start}'");
+        }
+        foreach (var loop in InstantLoops(journey))
+        {
+            yield return new DefinitionProblem(file, JsonPath.Field(steps, loop[0]),
+                $"instant loop {string.Join(" -> ", loop)} -> {loop[0]}: a loop must pass a delay (for/until) or a waitFor");
+        }
+        if (journey.Exit?.MaxDuration is { } max)
+        {
+            foreach (var (id, step) in journey.Steps)
+            {
+                var (field, wait) = step switch
+                {
+                    DelayStep { For: { } d } => ("for", d.Approximate),
+                    DelayStep { Until: not null, Days: > 0 } d => ("days", TimeSpan.FromDays(d.Days)),
+                    WaitForStep w => ("timeout", w.Timeout.Approximate),
+                    _ => ("", TimeSpan.Zero),
+                };
+                if (wait > max.Approximate)
+                {
+                    yield return new DefinitionProblem(file, JsonPath.Field(JsonPath.Field(steps, id), field),
+                        $"waits longer than the journey's maxDuration {max}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Segment references to segments that do not exist.</summary>
+    public static IEnumerable<DefinitionProblem> ValidateReferences(string file, IEnumerable<(string Segment, string Path)> references, IReadOnlySet<string> segments) =>
+        references.Where(r => !segments.Contains(r.Segment))
+            .Select(r => new DefinitionProblem(file, r.Path, $"unknown segment '{r.Segment}'"));
+
+    /// <summary>Segments whose <c>inSegment</c> references lead back to themselves.</summary>
+    public static IEnumerable<string> CircularSegments(IReadOnlyDictionary<string, IReadOnlyList<string>> referencesBySegment)
+    {
+        foreach (var start in referencesBySegment.Keys.Order(StringComparer.Ordinal))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>(referencesBySegment[start]);
+            while (stack.Count > 0)
+            {
+                var next = stack.Pop();
+                if (next == start)
+                {
+                    yield return start;
+                    break;
+                }
+                if (seen.Add(next) && referencesBySegment.TryGetValue(next, out var more))
+                {
+                    foreach (var m in more) stack.Push(m);
+                }
+            }
+        }
+    }
+
+    private static HashSet<string> Reachable(JourneyDefinition journey)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>([journey.Start]);
+        while (queue.Count > 0)
+        {
+            var id = queue.Dequeue();
+            if (!seen.Add(id) || !journey.Steps.TryGetValue(id, out var step))
+            {
+                continue;
+            }
+            foreach (var next in step.Successors)
+            {
+                if (next is not null) queue.Enqueue(next);
+            }
+        }
+        return seen;
+    }
+
+    /// <summary>Cycles made only of steps that do not wait: an enrollment would spin in one instant.</summary>
+    private static List<List<string>> InstantLoops(JourneyDefinition journey)
+    {
+        var loops = new List<List<string>>();
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = on the stack, 2 = done
+        var path = new List<string>();
+
+        void Visit(string id)
+        {
+            state[id] = 1;
+            path.Add(id);
+            var step = journey.Steps[id];
+            if (!step.Waits)
+            {
+                foreach (var next in step.Successors.Distinct())
+                {
+                    if (next is null || !journey.Steps.ContainsKey(next))
+                    {
+                        continue;
+                    }
+                    if (state.GetValueOrDefault(next) == 1)
+                    {
+                        var from = path.IndexOf(next);
+                        loops.Add(path.Skip(from).ToList());
+                    }
+                    else if (!state.ContainsKey(next) && !journey.Steps[next].Waits)
+                    {
+                        Visit(next);
+                    }
+                }
+            }
+            path.RemoveAt(path.Count - 1);
+            state[id] = 2;
+        }
+
+        foreach (var id in journey.Steps.Keys)
+        {
+            if (!state.ContainsKey(id) && !journey.Steps[id].Waits)
+            {
+                Visit(id);
+            }
+        }
+        return loops;
+    }
+}

@@ -1,0 +1,73 @@
+using Journeys.Core.Conditions;
+using Journeys.Core.Definitions;
+
+namespace Journeys.Core.Engine;
+
+/// <summary>
+/// The compiled definitions a runner serves: segments and journeys by id, plus the look-ups entry
+/// evaluation needs (journeys by entry event, streaming segments) so an event touches only what
+/// could concern it.
+/// </summary>
+public sealed class DefinitionSet
+{
+    private readonly Dictionary<string, CompiledCondition> _segments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompiledJourney> _journeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CompiledJourney[]> _byEntryEvent;
+    private readonly Dictionary<string, CompiledJourney[]> _bySegmentEntry;
+
+    public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyDefinition> journeys, int version = 1)
+    {
+        var definitions = segments.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        CompiledCondition Segment(string id)
+        {
+            if (_segments.TryGetValue(id, out var compiled))
+            {
+                return compiled;
+            }
+            if (!definitions.TryGetValue(id, out var definition))
+            {
+                throw new InvalidOperationException($"unknown segment '{id}' (definitions must be validated before compiling)");
+            }
+            compiled = ConditionCompiler.Compile(definition.When, Segment);
+            _segments[id] = compiled;
+            return compiled;
+        }
+        foreach (var id in definitions.Keys.Order(StringComparer.Ordinal))
+        {
+            Segment(id);
+        }
+        SegmentDefinitions = definitions;
+        foreach (var journey in journeys.OrderBy(j => j.Id, StringComparer.Ordinal))
+        {
+            _journeys[journey.Id] = new CompiledJourney(journey, version, Segment);
+        }
+        Journeys = _journeys.Values.ToArray();
+        _byEntryEvent = Journeys.Where(j => j.Definition.Entry is EventEntry)
+            .GroupBy(j => ((EventEntry)j.Definition.Entry).Event, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _bySegmentEntry = Journeys.Where(j => j.Definition.Entry is SegmentEntry)
+            .GroupBy(j => ((SegmentEntry)j.Definition.Entry).Segment, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        StreamingSegments = _bySegmentEntry.Keys.Order(StringComparer.Ordinal).ToArray();
+    }
+
+    public static DefinitionSet From(LoadResult loaded) => new(loaded.Segments, loaded.Journeys);
+
+    /// <summary>All journeys, in id order.</summary>
+    public IReadOnlyList<CompiledJourney> Journeys { get; }
+
+    public IReadOnlyDictionary<string, SegmentDefinition> SegmentDefinitions { get; }
+
+    /// <summary>Segments some journey enters on: their membership is tracked as events arrive.</summary>
+    public IReadOnlyList<string> StreamingSegments { get; }
+
+    public CompiledJourney? Journey(string id) => _journeys.GetValueOrDefault(id);
+
+    public CompiledCondition Segment(string id) => _segments[id];
+
+    public IReadOnlyList<CompiledJourney> EnteredByEvent(string eventName) =>
+        _byEntryEvent.TryGetValue(eventName, out var list) ? list : [];
+
+    public IReadOnlyList<CompiledJourney> EnteredBySegment(string segmentId) =>
+        _bySegmentEntry.TryGetValue(segmentId, out var list) ? list : [];
+}

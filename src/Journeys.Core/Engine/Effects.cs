@@ -1,0 +1,29 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
+
+namespace Journeys.Core.Engine;
+
+/// <summary>Something the driver must do after an engine decision, in the order given.</summary>
+public abstract record Effect;
+
+/// <summary>
+/// A message to deliver. <see cref="IdempotencyKey"/> is stable for this step visit whatever the
+/// number of delivery attempts, so a provider can drop a repeat.
+/// </summary>
+public sealed record SendMessage(
+    DateTimeOffset At,
+    string EnrollmentId,
+    string UserId,
+    string JourneyId,
+    string Step,
+    Channel Channel,
+    string To,
+    IReadOnlyDictionary<string, string> Content,
+    IReadOnlyDictionary<string, string> Headers,
+    string IdempotencyKey) : Effect;
+
+/// <summary>Traits to merge into the profile (an <c>update</c> step).</summary>
+public sealed record UpdateProfile(string UserId, Value Traits) : Effect;
+
+/// <summary>A trace record (DESIGN §6).</summary>
+public sealed record Trace(TraceRecord Record) : Effect;

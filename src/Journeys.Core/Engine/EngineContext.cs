@@ -1,0 +1,12 @@
+using Journeys.Core.Audience;
+
+namespace Journeys.Core.Engine;
+
+/// <summary>Counts messages already sent to a person, for frequency caps.</summary>
+public interface ISendLedger
+{
+    int CountSince(string userId, DateTimeOffset since);
+}
+
+/// <summary>What the engine may read besides its own state: the profile, the user's history, past sends.</summary>
+public readonly record struct EngineContext(Profile Profile, IReadOnlyList<HistoryEvent> History, ISendLedger? Sends = null);

@@ -1,0 +1,284 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Conditions;
+using Journeys.Core.Definitions;
+
+namespace Journeys.Core.Engine;
+
+/// <summary>
+/// The enrollment state machine (DESIGN §5): <c>(journey, state, input) -> (state, effects)</c>, the
+/// next wait being part of the state (<see cref="EnrollmentState.NextWake"/>). No clock, randomness
+/// or I/O: the same inputs always give the same outputs, which is what lets the simulator, the local
+/// server and a replaying Durable orchestration share it.
+/// </summary>
+public sealed class JourneyEngine(EngineOptions? options = null)
+{
+    /// <summary>Guard against a runaway walk; the validator already rejects instant loops.</summary>
+    private const int MaxStepsPerInput = 1_000;
+
+    private readonly EngineOptions _options = options ?? EngineOptions.Default;
+
+    /// <summary>A new enrollment's state, before its <see cref="Started"/> input.</summary>
+    public static EnrollmentState Start(CompiledJourney journey, string userId, int entryNo, DateTimeOffset at, CustomerEvent? entryEvent, long entrySequence) => new()
+    {
+        EnrollmentId = EnrollmentState.IdFor(journey.Id, userId, entryNo),
+        JourneyId = journey.Id,
+        Version = journey.Version,
+        UserId = userId,
+        EntryNo = entryNo,
+        EnteredAt = at,
+        EntrySequence = entrySequence,
+        EntryEvent = entryEvent,
+        Deadline = journey.Definition.Exit?.MaxDuration?.AddTo(at),
+    };
+
+    public EnrollmentState Advance(CompiledJourney journey, EnrollmentState state, EngineInput input, in EngineContext context, List<Effect> effects)
+    {
+        if (!state.IsActive)
+        {
+            return state;
+        }
+        var run = new Run(this, journey, context, effects);
+        return input switch
+        {
+            Started s => run.Walk(state, journey.Definition.Start, s.At, entered: true),
+            TimerFired t => run.OnTimer(state, t.At),
+            EventArrived e => run.OnEvent(state, e.Event, e.At),
+            StopRequested s => run.Exit(state, s.At, TraceReason.Stopped),
+            _ => state,
+        };
+    }
+
+    /// <summary>One input's worth of work; a struct so advancing allocates only what it emits.</summary>
+    private struct Run(JourneyEngine engine, CompiledJourney journey, EngineContext context, List<Effect> effects)
+    {
+        private Profile _profile = context.Profile;
+        private int _sentNow;
+
+        private readonly JourneyDefinition Definition => journey.Definition;
+
+        public EnrollmentState OnTimer(EnrollmentState state, DateTimeOffset at)
+        {
+            if (state.Deadline is { } deadline && at >= deadline)
+            {
+                return Exit(state, at, TraceReason.MaxDuration);
+            }
+            if (state.WaitUntil is not { } until || at < until || state.Step is null)
+            {
+                return state; // a stale timer: the enrollment has moved on
+            }
+            var step = Definition.Steps[state.Step];
+            var woken = Waited(state);
+            switch (step)
+            {
+                case DelayStep d:
+                    return Walk(woken, d.Next, at);
+                case WaitForStep w:
+                    Emit(at, state, TraceKind.Path, step: w.Id, path: "timeout");
+                    return Walk(woken, w.OnTimeout, at);
+                case SendStep:
+                    return Walk(woken with { SendDeferred = true }, step.Id, at);
+                default:
+                    return Walk(woken, step.Id, at);
+            }
+        }
+
+        public EnrollmentState OnEvent(EnrollmentState state, CustomerEvent e, DateTimeOffset at)
+        {
+            if (e.Type != EventType.Track)
+            {
+                return state;
+            }
+            if (state.Deadline is { } deadline && at >= deadline)
+            {
+                return Exit(state, at, TraceReason.MaxDuration);
+            }
+            var conditions = Conditions(state, e.Properties, at);
+            if (Definition.Goal is { } goal && !state.Converted && goal.Event == e.Event && journey.GoalWhere.Evaluate(conditions))
+            {
+                state = state with { Converted = true };
+                Emit(at, state, TraceKind.Converted);
+                if (goal.Exit)
+                {
+                    return Exit(state, at, TraceReason.Goal);
+                }
+            }
+            if (Definition.Exit is { } exit)
+            {
+                for (var i = 0; i < exit.Events.Count; i++)
+                {
+                    if (exit.Events[i].Event == e.Event && journey.ExitWhere[i].Evaluate(conditions))
+                    {
+                        return Exit(state, at, TraceReason.Event);
+                    }
+                }
+            }
+            if (state.Step is { } current && Definition.Steps[current] is WaitForStep wait
+                && wait.Event == e.Event && journey.WaitWhere(wait.Id).Evaluate(conditions))
+            {
+                Emit(at, state, TraceKind.Path, step: wait.Id, path: "event");
+                return Walk(Waited(state), wait.OnEvent, at);
+            }
+            return state;
+        }
+
+        /// <summary>Runs steps from <paramref name="stepId"/> until one waits or the enrollment ends.</summary>
+        public EnrollmentState Walk(EnrollmentState state, string? stepId, DateTimeOffset at, bool entered = false)
+        {
+            if (entered)
+            {
+                Emit(at, state, TraceKind.Entered);
+            }
+            for (var guard = 0; guard < MaxStepsPerInput; guard++)
+            {
+                if (stepId is null)
+                {
+                    Emit(at, state, TraceKind.Completed);
+                    return state with { Status = EnrollmentStatus.Completed, Step = null, WaitUntil = null, EndedAt = at };
+                }
+                var step = Definition.Steps[stepId];
+                var deferred = state.SendDeferred;
+                state = state with { StepsTaken = state.StepsTaken + 1, SendDeferred = false };
+                switch (step)
+                {
+                    case SendStep send:
+                        if (Send(ref state, send, at, deferred) is { } wakeAt)
+                        {
+                            return Wait(state, send.Id, at, wakeAt) with { SendDeferred = true, StepsTaken = state.StepsTaken - 1 };
+                        }
+                        stepId = send.Next;
+                        break;
+                    case DelayStep delay:
+                        var until = DelayEnd(delay, at);
+                        if (until > at)
+                        {
+                            return Wait(state, delay.Id, at, until);
+                        }
+                        stepId = delay.Next;
+                        break;
+                    case WaitForStep wait:
+                        return Wait(state, wait.Id, at, wait.Timeout.AddTo(at));
+                    case BranchStep branch:
+                        stepId = Branch(state, branch, at);
+                        break;
+                    case SplitStep split:
+                        var chosen = split.Paths[SplitHash.Choose(split.Paths.Select(p => p.Percent).ToArray(), SplitHash.Bucket(journey.Id, split.Id, state.UserId))];
+                        Emit(at, state, TraceKind.Path, step: split.Id, path: chosen.Name);
+                        state = state with { SplitPaths = [.. state.SplitPaths, $"{split.Id}={chosen.Name}"] };
+                        stepId = chosen.Next;
+                        break;
+                    case UpdateStep update:
+                        _profile = _profile.Merge(update.Traits);
+                        effects.Add(new UpdateProfile(state.UserId, update.Traits));
+                        stepId = update.Next;
+                        break;
+                    default:
+                        return Exit(state, at, TraceReason.Step);
+                }
+            }
+            throw new InvalidOperationException($"journey '{journey.Id}' ran {MaxStepsPerInput} steps in one instant");
+        }
+
+        public readonly EnrollmentState Exit(EnrollmentState state, DateTimeOffset at, string reason)
+        {
+            Emit(at, state, TraceKind.Exited, reason: reason);
+            return state with { Status = EnrollmentStatus.Exited, ExitReason = reason, WaitUntil = null, EndedAt = at };
+        }
+
+        private readonly string? Branch(EnrollmentState state, BranchStep branch, DateTimeOffset at)
+        {
+            var conditions = Conditions(state, state.EntryEvent?.Properties ?? CustomerEvent.EmptyObject, at);
+            for (var i = 0; i < branch.Paths.Count; i++)
+            {
+                if (journey.BranchWhen(branch.Id, i).Evaluate(conditions))
+                {
+                    Emit(at, state, TraceKind.Path, step: branch.Id, path: branch.Paths[i].Name);
+                    return branch.Paths[i].Next;
+                }
+            }
+            Emit(at, state, TraceKind.Path, step: branch.Id, path: "otherwise");
+            return branch.Otherwise;
+        }
+
+        /// <summary>Sends, suppresses, or returns when to try again (quiet hours, optimal time).</summary>
+        private DateTimeOffset? Send(ref EnrollmentState state, SendStep send, DateTimeOffset at, bool deferred)
+        {
+            var plan = SendPlanner.Plan(send, _profile);
+            var channelName = SendPlanner.Name(plan.Channel);
+            if (!plan.CanSend)
+            {
+                Emit(at, state, TraceKind.Suppressed, step: send.Id, channel: channelName, reason: plan.SuppressedReason);
+                return null;
+            }
+            var person = plan.Channel != Channel.Webhook;
+            if (!deferred && person)
+            {
+                var later = Later(send, plan.Channel, at);
+                if (later > at)
+                {
+                    return later;
+                }
+            }
+            if (person && engine._options.FrequencyCap is { } cap)
+            {
+                var since = cap.Within.SubtractFrom(at);
+                var count = (context.Sends?.CountSince(state.UserId, since) ?? 0) + _sentNow;
+                if (count >= cap.Count)
+                {
+                    Emit(at, state, TraceKind.Suppressed, step: send.Id, channel: channelName, reason: TraceReason.FrequencyCap);
+                    return null;
+                }
+            }
+            var (fields, headers) = journey.Template(send.Id, plan.Channel)
+                .Render(new TemplateModel(_profile, state.EntryEvent, journey.Id, Definition.Name));
+            var to = plan.Channel == Channel.Webhook ? fields["url"] : plan.To!;
+            Emit(at, state, TraceKind.Sent, step: send.Id, channel: channelName);
+            effects.Add(new SendMessage(at, state.EnrollmentId, state.UserId, journey.Id, send.Id, plan.Channel, to, fields, headers,
+                $"{state.EnrollmentId}:{send.Id}:{state.StepsTaken}"));
+            if (person)
+            {
+                _sentNow++;
+            }
+            return null;
+        }
+
+        /// <summary>The earliest instant a person-facing send may go: after quiet hours, at the optimal hour.</summary>
+        private readonly DateTimeOffset Later(SendStep send, Channel channel, DateTimeOffset at)
+        {
+            var zone = _profile.TimeZone;
+            var when = at;
+            if (send.OptimalTime && OptimalSendTime.BestHour(context.History, zone) is { } hour)
+            {
+                var local = LocalTime.ToLocal(at, zone);
+                if (local.Hour != hour)
+                {
+                    when = LocalTime.Next(at, zone, new TimeOnly(hour, 0), 0);
+                }
+            }
+            if (engine._options.QuietHours is { } quiet && quiet.Applies(channel)
+                && quiet.Contains(TimeOnly.FromDateTime(LocalTime.ToLocal(when, zone))))
+            {
+                when = LocalTime.Next(when, zone, quiet.End, 0);
+            }
+            return when;
+        }
+
+        private readonly DateTimeOffset DelayEnd(DelayStep delay, DateTimeOffset at)
+        {
+            if (delay.For is { } d) return d.AddTo(at);
+            if (delay.Until is { } t) return LocalTime.Next(at, _profile.TimeZone, t, delay.Days);
+            return delay.UntilDate ?? at;
+        }
+
+        private static EnrollmentState Wait(EnrollmentState state, string stepId, DateTimeOffset at, DateTimeOffset until) =>
+            state with { Step = stepId, WaitStartedAt = at, WaitUntil = until };
+
+        private static EnrollmentState Waited(EnrollmentState state) =>
+            state with { WaitStartedAt = null, WaitUntil = null };
+
+        private readonly ConditionContext Conditions(EnrollmentState state, Value eventProperties, DateTimeOffset at) =>
+            new(_profile, eventProperties, context.History, at, state.EntrySequence);
+
+        private readonly void Emit(DateTimeOffset at, EnrollmentState state, string kind, string? step = null, string? channel = null, string? path = null, string? reason = null) =>
+            effects.Add(new Trace(new TraceRecord(at, state.UserId, state.JourneyId, kind, step, channel, path, reason)));
+    }
+}

@@ -1,0 +1,302 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Conditions;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+
+namespace Journeys.Core.Runtime;
+
+/// <summary>
+/// The single-node driver (DESIGN §5): ingest -> dedupe -> profile and history -> deliver to active
+/// enrollments -> evaluate entries -> advance -> effects, with timers and scheduled runs in a
+/// due-time index. Time comes in with each call; the runtime never reads a clock, so the simulator
+/// runs it on virtual time and the server on real time. Not thread-safe: one caller at a time
+/// (the server partitions users across instances or serializes calls).
+/// </summary>
+public sealed class JourneyRuntime
+{
+    private readonly RuntimeStores _stores;
+    private readonly IRuntimeOutput _output;
+    private readonly JourneyEngine _engine;
+    private readonly List<Effect> _effects = new(16);
+    private DateTimeOffset _now = DateTimeOffset.MinValue;
+
+    public JourneyRuntime(DefinitionSet definitions, RuntimeStores stores, IRuntimeOutput output, EngineOptions? options = null)
+    {
+        Definitions = definitions;
+        _stores = stores;
+        _output = output;
+        _engine = new JourneyEngine(options);
+        foreach (var journey in definitions.Journeys)
+        {
+            if (journey.Definition.Entry is ScheduleEntry schedule)
+            {
+                _stores.Timers.Schedule(new DueItem(schedule.At, null, journey.Id));
+            }
+        }
+    }
+
+    public DefinitionSet Definitions { get; }
+
+    /// <summary>The latest instant the runtime has processed.</summary>
+    public DateTimeOffset Now => _now;
+
+    /// <summary>
+    /// Processes one event at <paramref name="at"/>: everything due at or before it happens first.
+    /// Time never runs backwards: an event stamped earlier than what was processed runs at <see cref="Now"/>.
+    /// </summary>
+    public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
+    {
+        if (!_stores.Dedupe.TryAdd(e.MessageId))
+        {
+            return IngestOutcome.Duplicate;
+        }
+        AdvanceTo(at);
+        at = _now;
+
+        var profile = _stores.Profiles.Find(e.UserId) ?? Profile.Empty(e.UserId);
+        if (e.Type == EventType.Identify)
+        {
+            profile = profile.Merge(e.Traits);
+            _stores.Profiles.Save(profile);
+        }
+        else
+        {
+            if (_stores.Profiles.Find(e.UserId) is null)
+            {
+                _stores.Profiles.Save(profile);
+            }
+            _stores.History.Append(e.UserId, e.Event!, e.Timestamp, e.Properties);
+            foreach (var enrollment in _stores.Enrollments.ActiveFor(e.UserId))
+            {
+                if (Definitions.Journey(enrollment.JourneyId) is { } journey)
+                {
+                    Advance(journey, enrollment, new EventArrived(at, e));
+                }
+            }
+            foreach (var journey in Definitions.EnteredByEvent(e.Event!))
+            {
+                var context = Conditions(e.UserId, e.Properties, at);
+                if (journey.EntryWhere.Evaluate(context))
+                {
+                    TryEnroll(journey, e.UserId, at, e);
+                }
+            }
+        }
+        EvaluateStreamingSegments(e, at);
+        return IngestOutcome.Accepted;
+    }
+
+    /// <summary>Fires every timer and scheduled run due at or before <paramref name="upTo"/>, each at its due time.</summary>
+    public void AdvanceTo(DateTimeOffset upTo)
+    {
+        while (_stores.Timers.TryTakeDue(upTo, out var item))
+        {
+            if (item.Due > _now)
+            {
+                _now = item.Due;
+            }
+            if (item.EnrollmentId is { } id)
+            {
+                var state = _stores.Enrollments.Get(id);
+                if (state is { IsActive: true } && state.NextWake == item.Due && Definitions.Journey(state.JourneyId) is { } journey)
+                {
+                    Advance(journey, state, new TimerFired(_now));
+                }
+            }
+            else if (item.JourneyId is { } journeyId && Definitions.Journey(journeyId) is { } scheduled)
+            {
+                RunSchedule(scheduled, _now);
+            }
+        }
+        if (upTo > _now)
+        {
+            _now = upTo;
+        }
+    }
+
+    /// <summary>Stops a journey: every active enrollment exits with reason <c>stopped</c>.</summary>
+    public void Stop(string journeyId, DateTimeOffset at)
+    {
+        AdvanceTo(at);
+        if (Definitions.Journey(journeyId) is not { } journey)
+        {
+            return;
+        }
+        foreach (var enrollment in _stores.Enrollments.ActiveIn(journeyId))
+        {
+            Advance(journey, enrollment, new StopRequested(_now));
+        }
+    }
+
+    /// <summary>Scheduled runs after this instant do not happen (a simulation ends at its horizon).</summary>
+    public DateTimeOffset? ScheduleHorizon { get; set; }
+
+    private void RunSchedule(CompiledJourney journey, DateTimeOffset at)
+    {
+        var schedule = (ScheduleEntry)journey.Definition.Entry;
+        if (ScheduleHorizon is { } horizon && at > horizon)
+        {
+            return;
+        }
+        if (schedule.Every is { } every)
+        {
+            _stores.Timers.Schedule(new DueItem(every.AddTo(at), null, journey.Id));
+        }
+        if (journey.Definition.Window is { } window && !window.Contains(at))
+        {
+            return;
+        }
+        var segment = schedule.Segment is null ? null : Definitions.Segment(schedule.Segment);
+        foreach (var userId in _stores.Profiles.UserIds().ToList())
+        {
+            var context = Conditions(userId, CustomerEvent.EmptyObject, at);
+            // a scheduled run addresses its audience; the others are not candidates, so not rejected
+            if ((segment is null || segment.Evaluate(context)) && InAudience(journey, context))
+            {
+                TryEnroll(journey, userId, at, entryEvent: null);
+            }
+        }
+    }
+
+    /// <summary>Streaming segments: a user who turns from outside to inside enters the journeys that start on it.</summary>
+    private void EvaluateStreamingSegments(CustomerEvent e, DateTimeOffset at)
+    {
+        foreach (var segmentId in Definitions.StreamingSegments)
+        {
+            var member = Definitions.Segment(segmentId).Evaluate(Conditions(e.UserId, e.Properties, at));
+            var was = _stores.Memberships.IsMember(segmentId, e.UserId);
+            if (member == was)
+            {
+                continue;
+            }
+            _stores.Memberships.Set(segmentId, e.UserId, member);
+            if (member)
+            {
+                foreach (var journey in Definitions.EnteredBySegment(segmentId))
+                {
+                    TryEnroll(journey, e.UserId, at, e);
+                }
+            }
+        }
+    }
+
+    /// <summary>The entry checks in DESIGN order (window, audience, active, once, lock, cap), then the enrollment.</summary>
+    private void TryEnroll(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
+    {
+        var reason = EntryRefusal(journey, userId, at, entryEvent);
+        if (reason is not null)
+        {
+            _output.Trace(new TraceRecord(at, userId, journey.Id, TraceKind.Rejected, Reason: reason));
+            return;
+        }
+        var entries = _stores.Entries.Entries(journey.Id, userId);
+        var entryNo = entries.Count + 1;
+        _stores.Entries.Record(journey.Id, userId, at);
+        var history = _stores.History.Get(userId);
+        var sequence = history.Count == 0 ? 0 : history[^1].Sequence;
+        var state = JourneyEngine.Start(journey, userId, entryNo, at, entryEvent, sequence);
+        Advance(journey, state, new Started(at));
+    }
+
+    private string? EntryRefusal(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
+    {
+        var definition = journey.Definition;
+        if (definition.Window is { } window && !window.Contains(at))
+        {
+            return TraceReason.Window;
+        }
+        if (!InAudience(journey, Conditions(userId, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at)))
+        {
+            return TraceReason.Audience;
+        }
+        if (_stores.Enrollments.FindActive(journey.Id, userId) is not null)
+        {
+            return TraceReason.Active;
+        }
+        var entries = _stores.Entries.Entries(journey.Id, userId);
+        var reentry = definition.Reentry;
+        if (entries.Count > 0 && reentry.Mode == ReentryMode.Once)
+        {
+            return TraceReason.Once;
+        }
+        if (entries.Count > 0 && reentry.Lock is { } lockFor && at < lockFor.AddTo(entries[^1]))
+        {
+            return TraceReason.Lock;
+        }
+        if (reentry.Cap is { } cap)
+        {
+            var since = cap.Within.SubtractFrom(at);
+            var recent = 0;
+            foreach (var entered in entries)
+            {
+                if (entered > since && entered <= at) recent++;
+            }
+            if (recent >= cap.Count)
+            {
+                return TraceReason.Cap;
+            }
+        }
+        return null;
+    }
+
+    private static bool InAudience(CompiledJourney journey, in ConditionContext context)
+    {
+        if (journey.Include.Length > 0)
+        {
+            var included = false;
+            foreach (var segment in journey.Include)
+            {
+                if (segment.Evaluate(context))
+                {
+                    included = true;
+                    break;
+                }
+            }
+            if (!included) return false;
+        }
+        foreach (var segment in journey.Exclude)
+        {
+            if (segment.Evaluate(context)) return false;
+        }
+        return true;
+    }
+
+    private ConditionContext Conditions(string userId, Value eventProperties, DateTimeOffset at) =>
+        new(_stores.Profiles.Find(userId) ?? Profile.Empty(userId), eventProperties, _stores.History.Get(userId), at);
+
+    private void Advance(CompiledJourney journey, EnrollmentState state, EngineInput input)
+    {
+        var profile = _stores.Profiles.Find(state.UserId) ?? Profile.Empty(state.UserId);
+        _effects.Clear();
+        var next = _engine.Advance(journey, state, input, new EngineContext(profile, _stores.History.Get(state.UserId), _stores.Sends), _effects);
+        _stores.Enrollments.Save(next);
+        foreach (var effect in _effects)
+        {
+            switch (effect)
+            {
+                case Trace t:
+                    _output.Trace(t.Record);
+                    break;
+                case SendMessage m:
+                    if (m.Channel != Channel.Webhook)
+                    {
+                        _stores.Sends.Record(m.UserId, m.At);
+                    }
+                    _output.Send(m);
+                    break;
+                case UpdateProfile u:
+                    profile = (_stores.Profiles.Find(u.UserId) ?? Profile.Empty(u.UserId)).Merge(u.Traits);
+                    _stores.Profiles.Save(profile);
+                    break;
+            }
+        }
+        if (next.NextWake is { } wake && wake != state.NextWake)
+        {
+            _stores.Timers.Schedule(new DueItem(wake, next.EnrollmentId, null));
+        }
+        else if (next.NextWake is { } same && input is TimerFired or Started)
+        {
+            _stores.Timers.Schedule(new DueItem(same, next.EnrollmentId, null));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Engine;
+
+namespace Journeys.Core.Runtime;
+
+// The runtime's ports: what it keeps, as small interfaces. The simulator uses the in-memory
+// implementations; the local server implements them on SQLite, the Azure runtime on Table Storage.
+
+/// <summary>Profiles by user id.</summary>
+public interface IProfileStore
+{
+    Profile? Find(string userId);
+
+    void Save(Profile profile);
+
+    /// <summary>Every user id, in ordinal order (scheduled entries walk them all).</summary>
+    IEnumerable<string> UserIds();
+}
+
+/// <summary>Each user's track events in arrival order.</summary>
+public interface IHistoryStore
+{
+    IReadOnlyList<HistoryEvent> Get(string userId);
+
+    /// <summary>Appends and returns the event with its per-user sequence number.</summary>
+    HistoryEvent Append(string userId, string eventName, DateTimeOffset timestamp, Value properties);
+}
+
+/// <summary>messageIds seen, for at-least-once upstreams.</summary>
+public interface IDedupeStore
+{
+    /// <summary>False when the id was seen before.</summary>
+    bool TryAdd(string messageId);
+}
+
+/// <summary>Enrollments, and which are active per user.</summary>
+public interface IEnrollmentStore
+{
+    EnrollmentState? Get(string enrollmentId);
+
+    EnrollmentState? FindActive(string journeyId, string userId);
+
+    /// <summary>A user's active enrollments, oldest entry first.</summary>
+    IReadOnlyList<EnrollmentState> ActiveFor(string userId);
+
+    IEnumerable<EnrollmentState> ActiveIn(string journeyId);
+
+    void Save(EnrollmentState state);
+}
+
+/// <summary>The entries each user made into each journey (only entries count for lock and cap).</summary>
+public interface IEntryLedger
+{
+    IReadOnlyList<DateTimeOffset> Entries(string journeyId, string userId);
+
+    void Record(string journeyId, string userId, DateTimeOffset at);
+}
+
+/// <summary>Streaming segment membership, to see a user turn from outside to inside.</summary>
+public interface ISegmentMembershipStore
+{
+    bool IsMember(string segmentId, string userId);
+
+    void Set(string segmentId, string userId, bool member);
+}
+
+/// <summary>What is due when: enrollment wake-ups and scheduled entry runs, in due order.</summary>
+public interface ITimerIndex
+{
+    void Schedule(DueItem item);
+
+    /// <summary>The earliest item due at or before <paramref name="upTo"/>, removed from the index.</summary>
+    bool TryTakeDue(DateTimeOffset upTo, out DueItem item);
+
+    DateTimeOffset? NextDue { get; }
+}
+
+/// <summary>An enrollment to wake (<see cref="EnrollmentId"/>) or a journey's scheduled run (<see cref="JourneyId"/>).</summary>
+public readonly record struct DueItem(DateTimeOffset Due, string? EnrollmentId, string? JourneyId);
+
+/// <summary>The messages sent, per person, for frequency caps.</summary>
+public interface ISendLog : ISendLedger
+{
+    void Record(string userId, DateTimeOffset at);
+}
+
+/// <summary>Where the runtime reports: trace records and messages to deliver.</summary>
+public interface IRuntimeOutput
+{
+    void Trace(TraceRecord record);
+
+    void Send(SendMessage message);
+}
+
+/// <summary>All the stores a runtime needs.</summary>
+public sealed record RuntimeStores(
+    IProfileStore Profiles,
+    IHistoryStore History,
+    IDedupeStore Dedupe,
+    IEnrollmentStore Enrollments,
+    IEntryLedger Entries,
+    ISegmentMembershipStore Memberships,
+    ITimerIndex Timers,
+    ISendLog Sends);

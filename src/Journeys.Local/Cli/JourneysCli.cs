@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Journeys.Core.Audience;
+
+namespace Journeys.Local.Cli;
+
+/// <summary>The <c>journeys</c> command line (DESIGN §6): validate and simulate.</summary>
+public static class JourneysCli
+{
+    public const int Ok = 0;
+    public const int Invalid = 1;
+    public const int Usage = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("Journeys: customer-journey orchestration. Validate definitions and replay event logs through them.");
+
+        var validateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of *.journey.json and *.segment.json files (searched recursively)" };
+        var validate = new Command("validate", "Check every definition; print one line per problem (file: json-path: message).") { validateDir };
+        validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(validateDir)!.ToString(), stdout));
+
+        var simulateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
+        var events = new Argument<FileInfo>("EVENTS") { Description = "Event log, one Segment-spec event per line (JSONL)" };
+        var until = new Option<string?>("--until") { Description = "Stop the virtual clock at this ISO 8601 instant (default: drain timers after the last event)" };
+        var simulate = new Command("simulate", "Replay events through the definitions on a virtual clock; trace to stdout, summary to stderr.")
+        {
+            simulateDir, events, until,
+        };
+        simulate.SetAction(parse =>
+        {
+            DateTimeOffset? untilValue = null;
+            if (parse.GetValue(until) is { } text)
+            {
+                if (!EventParser.TryParseTimestamp(text, out var parsed))
+                {
+                    stderr.WriteLine($"--until: '{text}' is not an ISO 8601 date-time with an offset (e.g. 2026-12-31T00:00:00Z)");
+                    return Usage;
+                }
+                untilValue = parsed;
+            }
+            return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue, stdout, stderr);
+        });
+
+        root.Add(validate);
+        root.Add(simulate);
+        var result = root.Parse(args);
+        var exit = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return result.Errors.Count > 0 ? Usage : exit;
+    }
+}

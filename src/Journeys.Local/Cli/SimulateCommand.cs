@@ -1,0 +1,48 @@
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+using Journeys.Core.Runtime;
+
+namespace Journeys.Local.Cli;
+
+/// <summary>
+/// <c>journeys simulate DIR EVENTS.jsonl [--until ISO]</c>: trace JSON lines on stdout, bad event
+/// lines and the per-journey summary on stderr. Invalid definitions stop it before any replay.
+/// </summary>
+public static class SimulateCommand
+{
+    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, TextWriter stdout, TextWriter stderr)
+    {
+        var loaded = DefinitionLoader.LoadDirectory(definitions);
+        if (!loaded.IsValid)
+        {
+            foreach (var problem in loaded.Problems)
+            {
+                stderr.WriteLine(problem);
+            }
+            stderr.WriteLine($"{definitions}: definitions are invalid; nothing was simulated");
+            return JourneysCli.Invalid;
+        }
+        Stream events;
+        try
+        {
+            events = File.OpenRead(eventsPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{eventsPath}: cannot read: {e.Message}");
+            return JourneysCli.Invalid;
+        }
+        var set = DefinitionSet.From(loaded);
+        var simulator = new Simulator(set, new SimulationOptions { Until = until });
+        SimulationResult result;
+        using (events)
+        {
+            result = simulator.Run(events, eventsPath, record => stdout.WriteLine(record.ToJson()), stderr);
+        }
+        stdout.Flush();
+        stderr.WriteLine();
+        stderr.WriteLine($"replayed {result.Events} events ({result.Duplicates} duplicates, {result.Rejected} rejected{(until is null ? "" : $", {result.SkippedAfterUntil} after --until")})");
+        result.Summary.WriteTable(stderr, set.Journeys.Select(j => j.Id));
+        return JourneysCli.Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using Journeys.Local.Cli;
+
+return JourneysCli.Run(args, Console.Out, Console.Error);
