@@ -23,15 +23,17 @@ public sealed record CustomerEvent(
     public static CustomerEvent Identify(string messageId, string userId, DateTimeOffset timestamp, Value traits) =>
         new(EventType.Identify, messageId, userId, null, EmptyObject, traits, timestamp);
 
-    /// <summary>The event as the template model's <c>event</c> object (DESIGN §4 send).</summary>
-    public Value ToTemplateValue() => Value.From(new Dictionary<string, Value>
+    private Dictionary<string, object?>? _templateData;
+
+    /// <summary>The event as the template model's <c>event</c> object (DESIGN §4 send), built once.</summary>
+    public IReadOnlyDictionary<string, object?> TemplateData => _templateData ??= new Dictionary<string, object?>(StringComparer.Ordinal)
     {
-        ["type"] = Value.From(Type == EventType.Track ? "track" : "identify"),
-        ["event"] = Event is null ? Value.Null : Value.From(Event),
-        ["messageId"] = Value.From(MessageId),
-        ["userId"] = Value.From(UserId),
-        ["timestamp"] = Value.From(Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.FFFFFFFZ", System.Globalization.CultureInfo.InvariantCulture)),
-        ["properties"] = Properties,
-        ["traits"] = Traits,
-    });
+        ["type"] = Type == EventType.Track ? "track" : "identify",
+        ["event"] = Event,
+        ["messageId"] = MessageId,
+        ["userId"] = UserId,
+        ["timestamp"] = Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["properties"] = Properties.ToPlain(),
+        ["traits"] = Traits.ToPlain(),
+    };
 }

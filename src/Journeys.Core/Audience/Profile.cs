@@ -41,7 +41,11 @@ public sealed class Profile
         {
             return this;
         }
-        var merged = new Dictionary<string, Value>((IDictionary<string, Value>)Traits, StringComparer.Ordinal);
+        var merged = new Dictionary<string, Value>(Traits.Count + changes.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in Traits)
+        {
+            merged[name] = value;
+        }
         foreach (var (name, value) in changes)
         {
             if (value.Kind is ValueKind.Null or ValueKind.Missing)
@@ -57,6 +61,18 @@ public sealed class Profile
     }
 
     public Value Trait(string name) => TraitsValue[name];
+
+    private Dictionary<string, object?>? _templateData;
+
+    /// <summary>The traits as plain objects plus <c>userId</c>: the template model's <c>profile</c>, built once per profile version.</summary>
+    public IReadOnlyDictionary<string, object?> TemplateData => _templateData ??= BuildTemplateData();
+
+    private Dictionary<string, object?> BuildTemplateData()
+    {
+        var data = (Dictionary<string, object?>)TraitsValue.ToPlain()!;
+        data["userId"] = UserId;
+        return data;
+    }
 
     /// <summary>The consent flag for a channel: true, false, or null when the profile says nothing.</summary>
     public bool? Consent(string channel) => TraitsValue["consent"][channel].Kind switch

@@ -90,7 +90,7 @@ public readonly struct Value : IEquatable<Value>
 
     public static Dictionary<string, Value> ObjectFromJson(JsonElement element)
     {
-        var fields = new Dictionary<string, Value>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, Value>(element.GetPropertyCount(), StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             fields[property.Name] = FromJson(property.Value);

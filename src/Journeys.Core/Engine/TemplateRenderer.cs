@@ -64,15 +64,10 @@ public sealed class MessageTemplate
 /// <summary>What templates see: <c>profile</c> (traits + userId), <c>event</c> (the entry event), <c>journey</c> (id, name).</summary>
 public readonly record struct TemplateModel(Profile Profile, CustomerEvent? EntryEvent, string JourneyId, string? JourneyName)
 {
-    public Dictionary<string, object?> ToPlain()
+    public Dictionary<string, object?> ToPlain() => new(StringComparer.Ordinal)
     {
-        var profile = (Dictionary<string, object?>)Profile.TraitsValue.ToPlain()!;
-        profile["userId"] = Profile.UserId;
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["profile"] = profile,
-            ["event"] = EntryEvent?.ToTemplateValue().ToPlain(),
-            ["journey"] = new Dictionary<string, object?> { ["id"] = JourneyId, ["name"] = JourneyName ?? JourneyId },
-        };
-    }
+        ["profile"] = Profile.TemplateData,
+        ["event"] = EntryEvent?.TemplateData,
+        ["journey"] = new Dictionary<string, object?> { ["id"] = JourneyId, ["name"] = JourneyName ?? JourneyId },
+    };
 }
