@@ -21,9 +21,10 @@ public static class JourneysCli
         var simulateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
         var events = new Argument<FileInfo>("EVENTS") { Description = "Event log, one Segment-spec event per line (JSONL)" };
         var until = new Option<string?>("--until") { Description = "Stop the virtual clock at this ISO 8601 instant (default: drain timers after the last event)" };
+        var settings = new Option<FileInfo?>("--settings") { Description = "JSON file of send policies: quietHours {start, end, channels}, frequencyCap {count, within} (default: none)" };
         var simulate = new Command("simulate", "Replay events through the definitions on a virtual clock; trace to stdout, summary to stderr.")
         {
-            simulateDir, events, until,
+            simulateDir, events, until, settings,
         };
         simulate.SetAction(parse =>
         {
@@ -37,7 +38,8 @@ public static class JourneysCli
                 }
                 untilValue = parsed;
             }
-            return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue, stdout, stderr);
+            return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue,
+                parse.GetValue(settings)?.ToString(), stdout, stderr);
         });
 
         root.Add(validate);

@@ -10,8 +10,32 @@ namespace Journeys.Local.Cli;
 /// </summary>
 public static class SimulateCommand
 {
-    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, TextWriter stdout, TextWriter stderr)
+    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, string? settingsPath, TextWriter stdout, TextWriter stderr)
     {
+        var engineOptions = EngineOptions.Default;
+        if (settingsPath is not null)
+        {
+            string json;
+            try
+            {
+                json = File.ReadAllText(settingsPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"{settingsPath}: cannot read: {e.Message}");
+                return JourneysCli.Invalid;
+            }
+            var (options, problems) = EngineSettingsReader.Read(settingsPath, json);
+            foreach (var problem in problems)
+            {
+                stderr.WriteLine(problem);
+            }
+            if (problems.Count > 0)
+            {
+                return JourneysCli.Invalid;
+            }
+            engineOptions = options;
+        }
         var loaded = DefinitionLoader.LoadDirectory(definitions);
         if (!loaded.IsValid)
         {
@@ -33,7 +57,7 @@ public static class SimulateCommand
             return JourneysCli.Invalid;
         }
         var set = DefinitionSet.From(loaded);
-        var simulator = new Simulator(set, new SimulationOptions { Until = until });
+        var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions });
         SimulationResult result;
         using (events)
         {

@@ -86,6 +86,35 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Settings_turn_on_quiet_hours_which_defer_a_send_to_their_end()
+    {
+        var settings = Path.Combine(_dir, "settings.json");
+        File.WriteAllText(settings, """{"quietHours":{"start":"21:00","end":"08:00"}}""");
+        var events = Events(
+            """{"type":"identify","messageId":"m1","userId":"u1","traits":{"email":"a@example.com","timezone":"America/New_York"},"timestamp":"2026-12-01T09:00:00Z"}""",
+            // 23:00 New York; the delay ends 01:00 local, inside quiet hours that end 08:00 local = 13:00Z
+            """{"type":"track","messageId":"m2","userId":"u1","event":"Signup","timestamp":"2026-12-02T04:00:00Z"}""");
+
+        var run = CliRun.Of("simulate", _dir, events, "--settings", settings);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("""{"at":"2026-12-02T13:00:00Z","user":"u1","journey":"nudge","kind":"sent","step":"hello","channel":"email"}""", run.StdoutLines);
+    }
+
+    [Fact]
+    public void Bad_settings_are_reported_with_their_path()
+    {
+        var settings = Path.Combine(_dir, "settings.json");
+        File.WriteAllText(settings, """{"frequencyCap":{"count":0,"within":"P1D"},"quietHour":{}}""");
+
+        var run = CliRun.Of("simulate", _dir, Events(), "--settings", settings);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains($"{settings}: $.frequencyCap.count: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{settings}: $.quietHour: unknown field", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_until_or_a_missing_events_file_is_reported()
     {
         Assert.Equal(2, CliRun.Of("simulate", _dir, Events(), "--until", "tomorrow").Exit);
