@@ -12,76 +12,129 @@ public static class EventParser
     /// <summary>Events longer than this are rejected without being parsed (bounded memory on hostile input).</summary>
     public const int MaxEventBytes = 256 * 1024;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
-
     public static EventParseResult Parse(ReadOnlySpan<byte> utf8Json)
     {
         if (utf8Json.Length > MaxEventBytes)
         {
             return EventParseResult.Fail(null, $"event is larger than {MaxEventBytes} bytes");
         }
+        var fields = new Fields();
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
-            using var document = JsonDocument.ParseValue(ref reader);
-            return Parse(document.RootElement);
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return EventParseResult.Fail(null, $"an event must be a JSON object, not {Kind(reader.TokenType)}");
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueSpan;
+                reader.Read();
+                if (name.SequenceEqual("type"u8)) fields.Type = Text(ref reader, "type", ref fields.Error);
+                else if (name.SequenceEqual("messageId"u8)) fields.MessageId = Text(ref reader, "messageId", ref fields.Error);
+                else if (name.SequenceEqual("userId"u8)) fields.UserId = Text(ref reader, "userId", ref fields.Error);
+                else if (name.SequenceEqual("event"u8)) fields.Event = Text(ref reader, "event", ref fields.Error);
+                else if (name.SequenceEqual("timestamp"u8)) fields.Timestamp = Text(ref reader, "timestamp", ref fields.Error);
+                else if (name.SequenceEqual("properties"u8)) fields.Properties = Object(ref reader, "properties", ref fields.Error);
+                else if (name.SequenceEqual("traits"u8)) fields.Traits = Object(ref reader, "traits", ref fields.Error);
+                else reader.Skip();
+            }
+            if (reader.Read())
+            {
+                return EventParseResult.Fail(fields.MessageId, "invalid JSON: more than one value");
+            }
         }
         catch (JsonException e)
         {
-            return EventParseResult.Fail(null, $"invalid JSON: {Describe(e)}");
+            return EventParseResult.Fail(fields.MessageId, $"invalid JSON: {Describe(e)}");
         }
+        return Validate(fields);
     }
 
     public static EventParseResult Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 
-    public static EventParseResult Parse(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return EventParseResult.Fail(null, $"an event must be a JSON object, not {Kind(root.ValueKind)}");
-        }
-        var messageId = OptionalString(root, "messageId", out var error);
-        if (error is not null) return EventParseResult.Fail(null, error);
-        if (string.IsNullOrWhiteSpace(messageId)) return EventParseResult.Fail(null, "missing required field 'messageId'");
+    public static EventParseResult Parse(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object
+            ? Parse(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element))
+            : EventParseResult.Fail(null, $"an event must be a JSON object, not {Kind(element.ValueKind)}");
 
-        var type = OptionalString(root, "type", out error);
-        if (error is not null) return EventParseResult.Fail(messageId, error);
+    private const int MaxDepth = 32;
+
+    /// <summary>The top-level fields as read, before validation.</summary>
+    private struct Fields
+    {
+        public string? Type, MessageId, UserId, Event, Timestamp, Error;
+        public Value Properties, Traits;
+    }
+
+    private static EventParseResult Validate(Fields f)
+    {
+        if (string.IsNullOrWhiteSpace(f.MessageId)) return EventParseResult.Fail(null, f.Error ?? "missing required field 'messageId'");
+        if (f.Error is not null) return EventParseResult.Fail(f.MessageId, f.Error);
         EventType eventType;
-        switch (type)
+        switch (f.Type)
         {
-            case null: return EventParseResult.Fail(messageId, "missing required field 'type'");
+            case null: return EventParseResult.Fail(f.MessageId, "missing required field 'type'");
             case "track": eventType = EventType.Track; break;
             case "identify": eventType = EventType.Identify; break;
-            default: return EventParseResult.Fail(messageId, $"'type' must be \"track\" or \"identify\", not \"{type}\"");
+            default: return EventParseResult.Fail(f.MessageId, $"'type' must be \"track\" or \"identify\", not \"{f.Type}\"");
         }
-
-        var userId = OptionalString(root, "userId", out error);
-        if (error is not null) return EventParseResult.Fail(messageId, error);
-        if (string.IsNullOrWhiteSpace(userId)) return EventParseResult.Fail(messageId, "missing required field 'userId'");
-
-        var timestampText = OptionalString(root, "timestamp", out error);
-        if (error is not null) return EventParseResult.Fail(messageId, error);
-        if (timestampText is null) return EventParseResult.Fail(messageId, "missing required field 'timestamp'");
-        if (!TryParseTimestamp(timestampText, out var timestamp))
+        if (string.IsNullOrWhiteSpace(f.UserId)) return EventParseResult.Fail(f.MessageId, "missing required field 'userId'");
+        if (f.Timestamp is null) return EventParseResult.Fail(f.MessageId, "missing required field 'timestamp'");
+        if (!TryParseTimestamp(f.Timestamp, out var timestamp))
         {
-            return EventParseResult.Fail(messageId, $"'timestamp' must be ISO 8601 with an offset (e.g. 2026-12-01T10:00:00Z), not \"{timestampText}\"");
+            return EventParseResult.Fail(f.MessageId, $"'timestamp' must be ISO 8601 with an offset (e.g. 2026-12-01T10:00:00Z), not \"{f.Timestamp}\"");
         }
-
-        string? name = null;
-        if (eventType == EventType.Track)
+        if (eventType == EventType.Track && string.IsNullOrWhiteSpace(f.Event))
         {
-            name = OptionalString(root, "event", out error);
-            if (error is not null) return EventParseResult.Fail(messageId, error);
-            if (string.IsNullOrWhiteSpace(name)) return EventParseResult.Fail(messageId, "missing required field 'event' (track events name what happened)");
+            return EventParseResult.Fail(f.MessageId, "missing required field 'event' (track events name what happened)");
         }
-
-        var properties = OptionalObject(root, "properties", out error);
-        if (error is not null) return EventParseResult.Fail(messageId, error);
-        var traits = OptionalObject(root, "traits", out error);
-        if (error is not null) return EventParseResult.Fail(messageId, error);
-
-        return EventParseResult.Ok(new CustomerEvent(eventType, messageId, userId, name, properties, traits, timestamp));
+        var properties = f.Properties.IsMissing ? CustomerEvent.EmptyObject : f.Properties;
+        var traits = f.Traits.IsMissing ? CustomerEvent.EmptyObject : f.Traits;
+        return EventParseResult.Ok(new CustomerEvent(eventType, f.MessageId, f.UserId, eventType == EventType.Track ? f.Event : null, properties, traits, timestamp));
     }
+
+    private static string? Text(ref Utf8JsonReader reader, string name, ref string? error)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return ValueReader.ReadString(ref reader);
+            case JsonTokenType.Null:
+                return null;
+            default:
+                error ??= $"'{name}' must be a string, not {Kind(reader.TokenType)}";
+                reader.Skip();
+                return null;
+        }
+    }
+
+    private static Value Object(ref Utf8JsonReader reader, string name, ref string? error)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                return ValueReader.Read(ref reader);
+            case JsonTokenType.Null:
+                return default;
+            default:
+                error ??= $"'{name}' must be an object, not {Kind(reader.TokenType)}";
+                reader.Skip();
+                return default;
+        }
+    }
+
+    private static string Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => "nothing",
+    };
 
     /// <summary>ISO 8601 with an explicit offset (<c>Z</c> or <c>±hh:mm</c>): a bare local time is ambiguous.</summary>
     public static bool TryParseTimestamp(string text, out DateTimeOffset timestamp)
@@ -97,36 +150,6 @@ public static class EventParser
         var time = t[timeAt..];
         var hasOffset = time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.LastIndexOfAny('+', '-') > 0;
         return hasOffset && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
-    }
-
-    private static string? OptionalString(JsonElement root, string name, out string? error)
-    {
-        error = null;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            error = $"'{name}' must be a string, not {Kind(element.ValueKind)}";
-            return null;
-        }
-        return element.GetString();
-    }
-
-    private static Value OptionalObject(JsonElement root, string name, out string? error)
-    {
-        error = null;
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return CustomerEvent.EmptyObject;
-        }
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            error = $"'{name}' must be an object, not {Kind(element.ValueKind)}";
-            return default;
-        }
-        return Value.FromJson(element);
     }
 
     internal static string Kind(JsonValueKind kind) => kind switch

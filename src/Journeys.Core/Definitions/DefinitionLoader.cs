@@ -1,5 +1,3 @@
-using Journeys.Core.Conditions;
-
 namespace Journeys.Core.Definitions;
 
 /// <summary>Every valid definition found, and every problem (a file with problems contributes nothing).</summary>
@@ -104,6 +102,13 @@ public static class DefinitionLoader
             problems.Add(new DefinitionProblem(seenSegments[id], "$.when", $"segment '{id}' refers back to itself through inSegment"));
         }
         validSegments.RemoveAll(s => circular.Contains(s.Id));
+        // a segment that depends on a broken one is broken too
+        var usable = validSegments.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        for (var changed = true; changed;)
+        {
+            changed = validSegments.RemoveAll(s => segmentRefs[s.Id].Any(r => !usable.Contains(r))) > 0;
+            usable = validSegments.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        }
 
         var validJourneys = new List<JourneyDefinition>();
         var seenJourneys = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -113,6 +118,9 @@ public static class DefinitionLoader
             if (read.Definition is { } j)
             {
                 fileProblems.AddRange(DefinitionValidator.ValidateJourney(file, j));
+                fileProblems.AddRange(read.SegmentReferences
+                    .Where(r => segmentIds.Contains(r.Segment) && !usable.Contains(r.Segment))
+                    .Select(r => new DefinitionProblem(file, r.Path, $"segment '{r.Segment}' is invalid (see its own problems)")));
                 if (!seenJourneys.TryAdd(j.Id, file))
                 {
                     fileProblems.Add(new DefinitionProblem(file, "$.id", $"journey id '{j.Id}' is already defined in {seenJourneys[j.Id]}"));
@@ -123,15 +131,4 @@ public static class DefinitionLoader
         }
         return new LoadResult(validJourneys, validSegments, problems);
     }
-
-    /// <summary>Segment ids a condition refers to (for dependency order when compiling).</summary>
-    public static IEnumerable<string> SegmentsIn(Condition? condition) => condition switch
-    {
-        InSegment s => [s.SegmentId],
-        AllOf a => a.Conditions.SelectMany(SegmentsIn),
-        AnyOf a => a.Conditions.SelectMany(SegmentsIn),
-        NotOf n => SegmentsIn(n.Condition),
-        HistoryTest h => SegmentsIn(h.Where),
-        _ => [],
-    };
 }

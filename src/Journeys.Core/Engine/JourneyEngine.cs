@@ -161,7 +161,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                         stepId = Branch(state, branch, at);
                         break;
                     case SplitStep split:
-                        var chosen = split.Paths[SplitHash.Choose(split.Paths.Select(p => p.Percent).ToArray(), SplitHash.Bucket(journey.Id, split.Id, state.UserId))];
+                        var chosen = split.Paths[SplitHash.Choose(split.Paths, SplitHash.Bucket(journey.Id, split.Id, state.UserId))];
                         Emit(at, state, TraceKind.Path, step: split.Id, path: chosen.Name);
                         state = state with { SplitPaths = [.. state.SplitPaths, $"{split.Id}={chosen.Name}"] };
                         stepId = chosen.Next;

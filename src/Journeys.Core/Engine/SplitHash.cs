@@ -27,6 +27,21 @@ public static class SplitHash
         return hash % 1_000_000 / 10_000.0;
     }
 
+    /// <summary>The split path whose cumulative percent range holds the user's bucket.</summary>
+    public static int Choose(IReadOnlyList<Definitions.SplitPath> paths, double bucket)
+    {
+        var cumulative = 0.0;
+        for (var i = 0; i < paths.Count; i++)
+        {
+            cumulative += paths[i].Percent;
+            if (bucket < cumulative)
+            {
+                return i;
+            }
+        }
+        return paths.Count - 1;
+    }
+
     /// <summary>The path whose cumulative percent range holds the user's bucket.</summary>
     public static int Choose(IReadOnlyList<double> percents, double bucket)
     {

@@ -60,8 +60,9 @@ public static class SimulateCommand
         var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions });
         SimulationResult result;
         using (events)
+        using (var trace = new TraceLineWriter(stdout))
         {
-            result = simulator.Run(events, eventsPath, record => stdout.WriteLine(record.ToJson()), stderr);
+            result = simulator.Run(events, eventsPath, trace.Write, stderr);
         }
         stdout.Flush();
         stderr.WriteLine();
