@@ -26,6 +26,7 @@ public sealed record CustomerEvent(
     private Dictionary<string, object?>? _templateData;
 
     /// <summary>The event as the template model's <c>event</c> object (DESIGN §4 send), built once.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyDictionary<string, object?> TemplateData => _templateData ??= new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["type"] = Type == EventType.Track ? "track" : "identify",

@@ -107,7 +107,7 @@ public static class ConditionCompiler
                 {
                     break;
                 }
-                if (e.Timestamp <= after || !string.Equals(e.Event, eventName, StringComparison.Ordinal))
+                if (e.Timestamp <= after || e.Timestamp > context.Now || !string.Equals(e.Event, eventName, StringComparison.Ordinal))
                 {
                     continue;
                 }

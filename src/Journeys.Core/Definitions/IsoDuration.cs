@@ -31,6 +31,7 @@ public readonly record struct IsoDuration(int Months, int Days, TimeSpan Time)
         var time = TimeSpan.Zero;
         var inTime = false;
         var sawUnit = false;
+        var lastRank = -1;
         var i = 1;
         while (i < text.Length)
         {
@@ -58,6 +59,13 @@ public readonly record struct IsoDuration(int Months, int Days, TimeSpan Time)
                 return false;
             }
             var unit = text[i++];
+            // units appear at most once, largest first: P1D2H and PT1H1H are not durations
+            var rank = (inTime ? "HMS" : "YMWD").IndexOf(unit) + (inTime ? 4 : 0);
+            if (rank < (inTime ? 4 : 0) || rank <= lastRank)
+            {
+                return false;
+            }
+            lastRank = rank;
             var whole = n == Math.Floor(n);
             switch (inTime, unit)
             {

@@ -65,7 +65,9 @@ public sealed class JourneyRuntime
             {
                 _stores.Profiles.Save(profile);
             }
-            _stores.History.Append(e.UserId, e.Event!, e.Timestamp, e.Properties);
+            // an event stamped ahead of the processing clock (client skew) is kept at the processing
+            // time, so history windows ending "now" always include the event being processed
+            _stores.History.Append(e.UserId, e.Event!, e.Timestamp > at ? at : e.Timestamp, e.Properties);
             foreach (var enrollment in _stores.Enrollments.ActiveFor(e.UserId))
             {
                 if (Definitions.Journey(enrollment.JourneyId) is { } journey)
