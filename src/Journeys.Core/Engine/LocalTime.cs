@@ -33,17 +33,30 @@ public static class LocalTime
     }
 
     /// <summary>
-    /// The next <paramref name="time"/> of day: with <paramref name="days"/> 0 the first one strictly
-    /// after <paramref name="now"/>; with n > 0, n local calendar days after today.
+    /// The next <paramref name="time"/> of day: with <paramref name="days"/> 0 the first instant
+    /// strictly after <paramref name="now"/> at which the wall clock shows it (in the autumn's repeated
+    /// hour that may be its second showing); with n > 0, n local calendar days after today.
     /// </summary>
     public static DateTimeOffset Next(DateTimeOffset now, TimeZoneInfo zone, TimeOnly time, int days)
     {
-        var local = ToLocal(now, zone);
-        var candidate = ToInstant(local.Date.AddDays(days).Add(time.ToTimeSpan()), zone);
-        if (days == 0 && candidate <= now)
+        var today = ToLocal(now, zone).Date;
+        if (days > 0)
         {
-            candidate = ToInstant(local.Date.AddDays(1).Add(time.ToTimeSpan()), zone);
+            return ToInstant(today.AddDays(days).Add(time.ToTimeSpan()), zone);
         }
-        return candidate;
+        var local = DateTime.SpecifyKind(today.Add(time.ToTimeSpan()), DateTimeKind.Unspecified);
+        if (zone.IsAmbiguousTime(local))
+        {
+            foreach (var offset in zone.GetAmbiguousTimeOffsets(local).OrderDescending())
+            {
+                var instant = new DateTimeOffset(local, offset);
+                if (instant > now) return instant;
+            }
+        }
+        else if (ToInstant(local, zone) is var candidate && candidate > now)
+        {
+            return candidate;
+        }
+        return ToInstant(today.AddDays(1).Add(time.ToTimeSpan()), zone);
     }
 }
