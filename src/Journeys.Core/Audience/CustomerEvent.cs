@@ -23,11 +23,10 @@ public sealed record CustomerEvent(
     public static CustomerEvent Identify(string messageId, string userId, DateTimeOffset timestamp, Value traits) =>
         new(EventType.Identify, messageId, userId, null, EmptyObject, traits, timestamp);
 
-    private Dictionary<string, object?>? _templateData;
 
     /// <summary>The event as the template model's <c>event</c> object (DESIGN §4 send), built once.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyDictionary<string, object?> TemplateData => _templateData ??= new Dictionary<string, object?>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, object?> TemplateData => new Dictionary<string, object?>(StringComparer.Ordinal)
     {
         ["type"] = Type == EventType.Track ? "track" : "identify",
         ["event"] = Event,

@@ -62,10 +62,9 @@ public sealed class Profile
 
     public Value Trait(string name) => TraitsValue[name];
 
-    private Dictionary<string, object?>? _templateData;
 
     /// <summary>The traits as plain objects plus <c>userId</c>: the template model's <c>profile</c>, built once per profile version.</summary>
-    public IReadOnlyDictionary<string, object?> TemplateData => _templateData ??= BuildTemplateData();
+    public IReadOnlyDictionary<string, object?> TemplateData => BuildTemplateData();
 
     private Dictionary<string, object?> BuildTemplateData()
     {

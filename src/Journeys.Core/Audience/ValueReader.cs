@@ -15,6 +15,8 @@ public static class ValueReader
     private const int MaxInternedBytes = 32;
     private const int MaxInternedStrings = 50_000;
 
+    private static int _internedCount;
+
     private static readonly ConcurrentDictionary<string, string> Interned = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> InternedBySpan =
         Interned.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -71,6 +73,16 @@ public static class ValueReader
             return existing;
         }
         var created = new string(span);
-        return Interned.Count < MaxInternedStrings ? Interned.GetOrAdd(created, created) : created;
+        // ConcurrentDictionary.Count takes every lock: keep our own (approximate) count
+        if (Volatile.Read(ref _internedCount) >= MaxInternedStrings)
+        {
+            return created;
+        }
+        var interned = Interned.GetOrAdd(created, created);
+        if (ReferenceEquals(interned, created))
+        {
+            Interlocked.Increment(ref _internedCount);
+        }
+        return interned;
     }
 }
