@@ -7,6 +7,7 @@ namespace Journeys.Benchmarks;
 
 /// <summary>Condition evaluation: property, trait, history and segment forms. Target: 0 bytes allocated.</summary>
 [MemoryDiagnoser]
+[GcConcurrent(false)]
 public class ConditionEvaluationBenchmark
 {
     private CompiledCondition _condition = null!;

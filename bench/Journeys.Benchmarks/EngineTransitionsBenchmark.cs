@@ -9,6 +9,7 @@ namespace Journeys.Benchmarks;
 /// delay steps, one <see cref="JourneyEngine.Advance"/> per timer. Target: >= 1,000,000/s on one core.
 /// </summary>
 [MemoryDiagnoser]
+[GcConcurrent(false)]
 public class EngineTransitionsBenchmark
 {
     private const int Transitions = 10_000;

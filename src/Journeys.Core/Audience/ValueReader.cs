@@ -72,7 +72,21 @@ public static class ValueReader
         {
             return existing;
         }
-        var created = new string(span);
+        return Add(new string(span));
+    }
+
+    /// <summary>The shared instance of a short string (definitions use it, so name comparisons are by reference).</summary>
+    public static string Intern(string text)
+    {
+        if (text.Length > MaxInternedBytes)
+        {
+            return text;
+        }
+        return InternedBySpan.TryGetValue(text.AsSpan(), out var existing) ? existing : Add(text);
+    }
+
+    private static string Add(string created)
+    {
         // ConcurrentDictionary.Count takes every lock: keep our own (approximate) count
         if (Volatile.Read(ref _internedCount) >= MaxInternedStrings)
         {

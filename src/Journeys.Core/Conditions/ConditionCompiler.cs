@@ -18,13 +18,29 @@ public static class ConditionCompiler
         DateTest d => new DateTestNode(SplitPath(d.Path), d.Kind, d.Duration),
         HistoryTest h => new HistoryNode(h.Event, h.Negated, h.Where is null ? null : Compile(h.Where, segment), h.Within, h.SinceEntry, h.Count),
         InSegment s => new SegmentNode(segment(s.SegmentId)),
-        AllOf all => new AllNode(all.Conditions.Select(c => Compile(c, segment)).ToArray()),
-        AnyOf any => new AnyNode(any.Conditions.Select(c => Compile(c, segment)).ToArray()),
+        AllOf all => new AllNode(CheapestFirst(all.Conditions).Select(c => Compile(c, segment)).ToArray()),
+        AnyOf any => new AnyNode(CheapestFirst(any.Conditions).Select(c => Compile(c, segment)).ToArray()),
         NotOf not => new NotNode(Compile(not.Condition, segment)),
         _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "unknown condition form"),
     };
 
     private static string[] SplitPath(string path) => path.Split('.');
+
+    /// <summary>
+    /// Conditions are pure, so <c>all</c>/<c>any</c> may test their parts in any order: the cheap
+    /// look-ups first, history scans last, so a failing trait test spares the scan.
+    /// </summary>
+    private static IEnumerable<Condition> CheapestFirst(IReadOnlyList<Condition> conditions) => conditions.OrderBy(Cost);
+
+    private static int Cost(Condition condition) => condition switch
+    {
+        ValueTest or DateTest => 1,
+        InSegment => 5,
+        NotOf not => Cost(not.Condition),
+        AllOf all => all.Conditions.Sum(Cost),
+        AnyOf any => any.Conditions.Sum(Cost),
+        _ => 20,
+    };
 
     private sealed class ValueTestNode(ValueSource source, string[] path, Operator op, Value operand) : CompiledCondition
     {
@@ -97,17 +113,24 @@ public static class ConditionCompiler
     {
         public override bool Evaluate(in ConditionContext context)
         {
-            var history = context.History;
-            var after = within is { } w ? w.SubtractFrom(context.Now) : DateTimeOffset.MinValue;
+            var history = AsSpan(context.History);
+            var after = within is { } w ? w.SubtractFrom(context.Now).UtcTicks : long.MinValue;
+            var now = context.Now.UtcTicks;
             var matches = 0;
-            for (var i = history.Count - 1; i >= 0; i--)
+            for (var i = history.Length - 1; i >= 0; i--)
             {
-                var e = history[i];
+                ref readonly var e = ref history[i];
                 if (sinceEntry && e.Sequence <= context.EntrySequence)
                 {
                     break;
                 }
-                if (e.Timestamp <= after || e.Timestamp > context.Now || !string.Equals(e.Event, eventName, StringComparison.Ordinal))
+                // the name first: names are interned, so this is usually a reference comparison
+                if (!string.Equals(e.Event, eventName, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var at = e.Timestamp.UtcTicks;
+                if (at <= after || at > now)
                 {
                     continue;
                 }
@@ -128,6 +151,14 @@ public static class ConditionCompiler
             return holds != negated;
         }
     }
+
+    /// <summary>The history as a span: the stores hand out lists or arrays, and a span walk skips interface calls.</summary>
+    private static ReadOnlySpan<HistoryEvent> AsSpan(IReadOnlyList<HistoryEvent> history) => history switch
+    {
+        HistoryEvent[] array => array,
+        List<HistoryEvent> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+        _ => history.ToArray(),
+    };
 
     private sealed class SegmentNode(CompiledCondition segment) : CompiledCondition
     {

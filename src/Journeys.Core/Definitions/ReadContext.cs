@@ -59,7 +59,7 @@ internal sealed class ReadContext(string file)
             Problem(JsonPath.Field(path, name), $"'{name}' must be a non-empty string");
             return null;
         }
-        return element.GetString();
+        return ValueReader.Intern(element.GetString()!);
     }
 
     public IsoDuration? Duration(JsonElement obj, string path, string name, bool required)

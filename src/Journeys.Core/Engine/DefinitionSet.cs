@@ -49,6 +49,7 @@ public sealed class DefinitionSet
             .GroupBy(j => ((SegmentEntry)j.Definition.Entry).Segment, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         StreamingSegments = _bySegmentEntry.Keys.Order(StringComparer.Ordinal).ToArray();
+        StreamingSegmentConditions = StreamingSegments.Select(id => _segments[id]).ToArray();
     }
 
     public static DefinitionSet From(LoadResult loaded) => new(loaded.Segments, loaded.Journeys);
@@ -60,6 +61,9 @@ public sealed class DefinitionSet
 
     /// <summary>Segments some journey enters on: their membership is tracked as events arrive.</summary>
     public IReadOnlyList<string> StreamingSegments { get; }
+
+    /// <summary>Index-aligned with <see cref="StreamingSegments"/>.</summary>
+    public IReadOnlyList<CompiledCondition> StreamingSegmentConditions { get; }
 
     public CompiledJourney? Journey(string id) => _journeys.GetValueOrDefault(id);
 

@@ -41,19 +41,4 @@ public static class SplitHash
         }
         return paths.Count - 1;
     }
-
-    /// <summary>The path whose cumulative percent range holds the user's bucket.</summary>
-    public static int Choose(IReadOnlyList<double> percents, double bucket)
-    {
-        var cumulative = 0.0;
-        for (var i = 0; i < percents.Count; i++)
-        {
-            cumulative += percents[i];
-            if (bucket < cumulative)
-            {
-                return i;
-            }
-        }
-        return percents.Count - 1;
-    }
 }

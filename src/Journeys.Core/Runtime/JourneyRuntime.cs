@@ -53,7 +53,10 @@ public sealed class JourneyRuntime
         AdvanceTo(at);
         at = _now;
 
-        var profile = _stores.Profiles.Find(e.UserId) ?? Profile.Empty(e.UserId);
+        var known = _stores.Profiles.Find(e.UserId);
+        var profile = known ?? Profile.Empty(e.UserId);
+        // a delivered event or an enrollment may run update steps: then the profile is read again
+        var profileStale = false;
         if (e.Type == EventType.Identify)
         {
             profile = profile.Merge(e.Traits);
@@ -61,30 +64,37 @@ public sealed class JourneyRuntime
         }
         else
         {
-            if (_stores.Profiles.Find(e.UserId) is null)
+            if (known is null)
             {
                 _stores.Profiles.Save(profile);
             }
             // an event stamped ahead of the processing clock (client skew) is kept at the processing
             // time, so history windows ending "now" always include the event being processed
             _stores.History.Append(e.UserId, e.Event!, e.Timestamp > at ? at : e.Timestamp, e.Properties);
-            foreach (var enrollment in _stores.Enrollments.ActiveFor(e.UserId))
+            var active = _stores.Enrollments.ActiveFor(e.UserId);
+            for (var i = 0; i < active.Count; i++)
             {
-                if (Definitions.Journey(enrollment.JourneyId) is { } journey)
+                if (Definitions.Journey(active[i].JourneyId) is { } journey)
                 {
-                    Advance(journey, enrollment, new EventArrived(at, e));
+                    Advance(journey, active[i], new EventArrived(at, e));
+                    profileStale = true;
                 }
             }
-            foreach (var journey in Definitions.EnteredByEvent(e.Event!))
+            var entries = Definitions.EnteredByEvent(e.Event!);
+            if (entries.Count > 0)
             {
-                var context = Conditions(e.UserId, e.Properties, at);
-                if (journey.EntryWhere.Evaluate(context))
+                var context = Context(e, at, profile, profileStale);
+                for (var i = 0; i < entries.Count; i++)
                 {
-                    TryEnroll(journey, e.UserId, at, e);
+                    if (entries[i].EntryWhere.Evaluate(context) && TryEnroll(entries[i], e.UserId, at, e))
+                    {
+                        profileStale = true;
+                        context = Context(e, at, profile, profileStale);
+                    }
                 }
             }
         }
-        EvaluateStreamingSegments(e, at);
+        EvaluateStreamingSegments(e, at, Context(e, at, profile, profileStale));
         return IngestOutcome.Accepted;
     }
 
@@ -161,35 +171,47 @@ public sealed class JourneyRuntime
     }
 
     /// <summary>Streaming segments: a user who turns from outside to inside enters the journeys that start on it.</summary>
-    private void EvaluateStreamingSegments(CustomerEvent e, DateTimeOffset at)
+    private void EvaluateStreamingSegments(CustomerEvent e, DateTimeOffset at, ConditionContext context)
     {
-        foreach (var segmentId in Definitions.StreamingSegments)
+        var segments = Definitions.StreamingSegments;
+        if (segments.Count == 0)
         {
-            var member = Definitions.Segment(segmentId).Evaluate(Conditions(e.UserId, e.Properties, at));
-            var was = _stores.Memberships.IsMember(segmentId, e.UserId);
+            return;
+        }
+        var current = _stores.Memberships.SegmentsOf(e.UserId);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var member = Definitions.StreamingSegmentConditions[i].Evaluate(context);
+            var was = current.Count > 0 && current.Contains(segments[i]);
             if (member == was)
             {
                 continue;
             }
-            _stores.Memberships.Set(segmentId, e.UserId, member);
+            _stores.Memberships.Set(segments[i], e.UserId, member);
             if (member)
             {
-                foreach (var journey in Definitions.EnteredBySegment(segmentId))
+                var enrolled = false;
+                foreach (var journey in Definitions.EnteredBySegment(segments[i]))
                 {
-                    TryEnroll(journey, e.UserId, at, e);
+                    enrolled |= TryEnroll(journey, e.UserId, at, e);
+                }
+                if (enrolled)
+                {
+                    context = Conditions(e.UserId, e.Properties, at);
                 }
             }
         }
     }
 
     /// <summary>The entry checks in DESIGN order (window, audience, active, once, lock, cap), then the enrollment.</summary>
-    private void TryEnroll(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
+    /// <returns>Whether the user was enrolled.</returns>
+    private bool TryEnroll(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
     {
         var reason = EntryRefusal(journey, userId, at, entryEvent);
         if (reason is not null)
         {
             _output.Trace(new TraceRecord(at, userId, journey.Id, TraceKind.Rejected, Reason: reason));
-            return;
+            return false;
         }
         var entries = _stores.Entries.Entries(journey.Id, userId);
         var entryNo = entries.Count + 1;
@@ -198,6 +220,7 @@ public sealed class JourneyRuntime
         var sequence = history.Count == 0 ? 0 : history[^1].Sequence;
         var state = JourneyEngine.Start(journey, userId, entryNo, at, entryEvent, sequence);
         Advance(journey, state, new Started(at));
+        return true;
     }
 
     private string? EntryRefusal(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
@@ -262,6 +285,9 @@ public sealed class JourneyRuntime
         }
         return true;
     }
+
+    private ConditionContext Context(CustomerEvent e, DateTimeOffset at, Profile profile, bool profileStale) =>
+        profileStale ? Conditions(e.UserId, e.Properties, at) : new(profile, e.Properties, _stores.History.Get(e.UserId), at);
 
     private ConditionContext Conditions(string userId, Value eventProperties, DateTimeOffset at) =>
         new(_stores.Profiles.Find(userId) ?? Profile.Empty(userId), eventProperties, _stores.History.Get(userId), at);

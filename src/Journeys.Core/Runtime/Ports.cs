@@ -59,7 +59,8 @@ public interface IEntryLedger
 /// <summary>Streaming segment membership, to see a user turn from outside to inside.</summary>
 public interface ISegmentMembershipStore
 {
-    bool IsMember(string segmentId, string userId);
+    /// <summary>The streaming segments the user is in (read once per event, so one look-up per user).</summary>
+    IReadOnlySet<string> SegmentsOf(string userId);
 
     void Set(string segmentId, string userId, bool member);
 }

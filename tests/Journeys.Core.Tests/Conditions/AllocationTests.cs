@@ -36,15 +36,21 @@ public class AllocationTests
         {
             condition.Evaluate(context);
         }
+        // steady state: the runtime may allocate once while it tiers code up (type loads, call
+        // counting), so take the quietest of a few rounds; a real per-evaluation allocation shows in every round
         var same = true;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
+        var least = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            same &= condition.Evaluate(context) == result;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Iterations; i++)
+            {
+                same &= condition.Evaluate(context) == result;
+            }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var after = GC.GetAllocatedBytesForCurrentThread();
         Assert.True(same, "evaluation gave different answers for the same context");
-        return after - before;
+        return least;
     }
 
     [Theory]
