@@ -9,7 +9,7 @@ namespace Journeys.Benchmarks;
 /// <summary>
 /// Events through the runtime with 200 live journeys (150 event-entry over 30 event names, 50 entering
 /// on 10 streaming segments): dedupe, history, entry conditions, segment membership. The events match
-/// entry events but rarely the where clauses, like most traffic. Every user is known (identified)
+/// entry events but rarely the where clauses (about 1 event in 150 enrolls someone), like most traffic. Every user is known (identified)
 /// before the measured events, as in a running system. Target: >= 500,000 events/s on one core.
 /// </summary>
 [MemoryDiagnoser]
@@ -26,16 +26,14 @@ public class EntryEvaluationBenchmark
     public void Setup()
     {
         var sources = new List<(string, string)>();
-        var segments = int.Parse(Environment.GetEnvironmentVariable("PROBE_SEGMENTS") ?? "10");
-        for (var s = 0; s < segments; s++)
+        for (var s = 0; s < 10; s++)
         {
             sources.Add(($"s{s}.segment.json", $$$"""
-                {"id":"s{{{s}}}","when":{"all":[{"performed":"Event{{{s}}}","within":"P7D","where":{"property":"amount","gt":900}},{"trait":"tier","eq":"gold"}]}}
+                {"id":"s{{{s}}}","when":{"all":[{"performed":"Event{{{s}}}","within":"P7D","where":{"property":"amount","gt":990}},{"trait":"tier","eq":"gold"}]}}
                 """));
         }
         for (var j = 0; j < 200; j++)
         {
-            if (j >= 150 && segments == 0) break;
             var entry = j < 150
                 ? $$$"""{"event":"Event{{{j % 30}}}","where":{"all":[{"property":"amount","gt":{{{900 + j % 50}}}},{"property":"sku","startsWith":"SKU-{{{j}}}"}]}}"""
                 : $$$"""{"segment":"s{{{j % 10}}}"}""";

@@ -42,8 +42,19 @@ public readonly struct Value : IEquatable<Value>
     public IReadOnlyDictionary<string, Value>? AsObject => Kind == ValueKind.Object ? (IReadOnlyDictionary<string, Value>)_ref! : null;
 
     /// <summary>A field of an object; <see cref="Missing"/> for anything else.</summary>
-    public Value this[string name] =>
-        Kind == ValueKind.Object && ((IReadOnlyDictionary<string, Value>)_ref!).TryGetValue(name, out var v) ? v : default;
+    public Value this[string name]
+    {
+        get
+        {
+            Value v;
+            // every object we build is a Dictionary: test for it first and skip the interface call
+            if (_ref is Dictionary<string, Value> fields)
+            {
+                return fields.TryGetValue(name, out v) ? v : default;
+            }
+            return Kind == ValueKind.Object && ((IReadOnlyDictionary<string, Value>)_ref!).TryGetValue(name, out v) ? v : default;
+        }
+    }
 
     /// <summary>Follows a pre-split dotted path (compiled once, so no allocation here).</summary>
     public Value Get(string[] path)

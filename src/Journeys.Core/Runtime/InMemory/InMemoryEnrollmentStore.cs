@@ -5,15 +5,24 @@ namespace Journeys.Core.Runtime.InMemory;
 public sealed class InMemoryEnrollmentStore : IEnrollmentStore
 {
     private readonly Dictionary<string, EnrollmentState> _all = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<EnrollmentState>> _activeByUser = new(StringComparer.Ordinal);
+    private readonly UserMap<List<EnrollmentState>> _activeByUser = new();
 
     public EnrollmentState? Get(string enrollmentId) => _all.GetValueOrDefault(enrollmentId);
 
-    public EnrollmentState? FindActive(string journeyId, string userId) =>
-        _activeByUser.TryGetValue(userId, out var list) ? list.Find(e => e.JourneyId == journeyId) : null;
+    public EnrollmentState? FindActive(string journeyId, string userId)
+    {
+        var list = _activeByUser.Find(userId);
+        if (list is null) return null;
+        foreach (var state in list)
+        {
+            if (state.JourneyId == journeyId) return state;
+        }
+        return null;
+    }
 
+    /// <summary>A copy: the caller advances them, which saves back into the list.</summary>
     public IReadOnlyList<EnrollmentState> ActiveFor(string userId) =>
-        _activeByUser.TryGetValue(userId, out var list) ? list.ToArray() : [];
+        _activeByUser.Find(userId) is { Count: > 0 } list ? list.ToArray() : [];
 
     public IEnumerable<EnrollmentState> ActiveIn(string journeyId) =>
         _activeByUser.Values.SelectMany(l => l).Where(e => e.JourneyId == journeyId).OrderBy(e => e.EnrollmentId, StringComparer.Ordinal).ToList();
@@ -21,11 +30,16 @@ public sealed class InMemoryEnrollmentStore : IEnrollmentStore
     public void Save(EnrollmentState state)
     {
         _all[state.EnrollmentId] = state;
-        if (!_activeByUser.TryGetValue(state.UserId, out var list))
+        var list = _activeByUser.GetOrAdd(state.UserId, static () => new List<EnrollmentState>(2));
+        var index = -1;
+        for (var i = 0; i < list.Count; i++)
         {
-            _activeByUser[state.UserId] = list = new List<EnrollmentState>(2);
+            if (list[i].EnrollmentId == state.EnrollmentId)
+            {
+                index = i;
+                break;
+            }
         }
-        var index = list.FindIndex(e => e.EnrollmentId == state.EnrollmentId);
         if (state.IsActive)
         {
             if (index >= 0) list[index] = state;

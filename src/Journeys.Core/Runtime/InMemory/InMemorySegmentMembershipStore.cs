@@ -3,23 +3,19 @@ namespace Journeys.Core.Runtime.InMemory;
 public sealed class InMemorySegmentMembershipStore : ISegmentMembershipStore
 {
     private static readonly IReadOnlySet<string> None = new HashSet<string>();
-    private readonly Dictionary<string, HashSet<string>> _byUser = new(StringComparer.Ordinal);
+    private readonly UserMap<HashSet<string>> _byUser = new();
 
-    public IReadOnlySet<string> SegmentsOf(string userId) => _byUser.TryGetValue(userId, out var set) ? set : None;
+    public IReadOnlySet<string> SegmentsOf(string userId) => _byUser.Find(userId) ?? None;
 
     public void Set(string segmentId, string userId, bool member)
     {
         if (member)
         {
-            if (!_byUser.TryGetValue(userId, out var set))
-            {
-                _byUser[userId] = set = new HashSet<string>(StringComparer.Ordinal);
-            }
-            set.Add(segmentId);
+            _byUser.GetOrAdd(userId, static () => new HashSet<string>(StringComparer.Ordinal)).Add(segmentId);
         }
-        else if (_byUser.TryGetValue(userId, out var set))
+        else
         {
-            set.Remove(segmentId);
+            _byUser.Find(userId)?.Remove(segmentId);
         }
     }
 }
