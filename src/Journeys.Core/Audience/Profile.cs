@@ -83,11 +83,19 @@ public sealed class Profile
 
     private static TimeZoneInfo ResolveTimeZone(string? id)
     {
-        if (string.IsNullOrWhiteSpace(id))
+        if (string.IsNullOrWhiteSpace(id) || id.Length > 64)
         {
             return TimeZoneInfo.Utc;
         }
-        return TimeZones.GetOrAdd(id, static key =>
-            TimeZoneInfo.TryFindSystemTimeZoneById(key, out var zone) ? zone : TimeZoneInfo.Utc);
+        if (TimeZones.TryGetValue(id, out var zone))
+        {
+            return zone;
+        }
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone))
+        {
+            // not cached: a stream of made-up ids must not grow memory
+            return TimeZoneInfo.Utc;
+        }
+        return TimeZones.GetOrAdd(id, zone);
     }
 }

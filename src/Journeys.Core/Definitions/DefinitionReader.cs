@@ -16,6 +16,9 @@ public sealed record ReadResult<T>(T? Definition, IReadOnlyList<DefinitionProble
 /// </summary>
 public static class DefinitionReader
 {
+    /// <summary>Far beyond any real journey; bounds the graph checks on hostile input.</summary>
+    public const int MaxSteps = 1_000;
+
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     private static readonly Dictionary<string, Channel> Channels = new(StringComparer.Ordinal)
@@ -302,6 +305,11 @@ public static class DefinitionReader
         if (ids.Count == 0)
         {
             ctx.Problem(at, "a journey needs at least one step");
+        }
+        if (ids.Count > MaxSteps)
+        {
+            ctx.Problem(at, $"a journey has at most {MaxSteps} steps, not {ids.Count}");
+            return null;
         }
         var result = new Dictionary<string, Step>(StringComparer.Ordinal);
         foreach (var property in steps.EnumerateObject())
