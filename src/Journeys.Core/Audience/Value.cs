@@ -34,7 +34,6 @@ public readonly struct Value : IEquatable<Value>
     public static Value From(IReadOnlyDictionary<string, Value> fields) => new(ValueKind.Object, 0, fields);
 
     public bool IsMissing => Kind == ValueKind.Missing;
-    public bool IsBool => Kind is ValueKind.True or ValueKind.False;
     public bool AsBool => Kind == ValueKind.True;
     public double AsNumber => _number;
     public string? AsString => Kind == ValueKind.String ? (string)_ref! : null;

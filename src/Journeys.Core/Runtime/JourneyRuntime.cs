@@ -318,13 +318,11 @@ public sealed class JourneyRuntime
                     break;
             }
         }
-        if (next.NextWake is { } wake && wake != state.NextWake)
+        // a fired timer is gone from the index and a new enrollment has none yet; otherwise only a
+        // changed wake-up needs an entry (the old one turns stale and is skipped when it comes due)
+        if (next.NextWake is { } wake && (wake != state.NextWake || input is TimerFired or Started))
         {
             _stores.Timers.Schedule(new DueItem(wake, next.EnrollmentId, null));
-        }
-        else if (next.NextWake is { } same && input is TimerFired or Started)
-        {
-            _stores.Timers.Schedule(new DueItem(same, next.EnrollmentId, null));
         }
     }
 }
