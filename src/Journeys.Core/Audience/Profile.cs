@@ -41,8 +41,19 @@ public sealed class Profile
         {
             return this;
         }
-        var merged = new Dictionary<string, Value>(Traits.Count + changes.Count, StringComparer.Ordinal);
-        foreach (var (name, value) in Traits)
+        return new Profile(UserId, MergeObjects(Traits, changes));
+    }
+
+    public Value Trait(string name) => TraitsValue[name];
+
+    /// <summary>
+    /// Objects merge field by field at every depth, so <c>{"consent": {"email": false}}</c> keeps
+    /// <c>consent.sms</c>; null removes; anything else replaces.
+    /// </summary>
+    private static Dictionary<string, Value> MergeObjects(IReadOnlyDictionary<string, Value> current, IReadOnlyDictionary<string, Value> changes)
+    {
+        var merged = new Dictionary<string, Value>(current.Count + changes.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in current)
         {
             merged[name] = value;
         }
@@ -52,15 +63,17 @@ public sealed class Profile
             {
                 merged.Remove(name);
             }
+            else if (value.AsObject is { } inner && merged.TryGetValue(name, out var existing) && existing.AsObject is { } before)
+            {
+                merged[name] = Value.From(MergeObjects(before, inner));
+            }
             else
             {
                 merged[name] = value;
             }
         }
-        return new Profile(UserId, merged);
+        return merged;
     }
-
-    public Value Trait(string name) => TraitsValue[name];
 
 
     /// <summary>The traits as plain objects plus <c>userId</c>: the template model's <c>profile</c>, built once per profile version.</summary>

@@ -11,6 +11,15 @@ public static class ValueComparison
 {
     public static bool Test(Value value, Operator op, Value operand)
     {
+        // a trait or property set to null is the same as an absent one
+        if (value.Kind == ValueKind.Null)
+        {
+            value = Value.Missing;
+        }
+        if (operand.Kind == ValueKind.Null && op is Operator.Eq or Operator.Ne)
+        {
+            return value.IsMissing == (op == Operator.Eq);
+        }
         if (op == Operator.Exists)
         {
             var exists = value.Kind is not (ValueKind.Missing or ValueKind.Null);

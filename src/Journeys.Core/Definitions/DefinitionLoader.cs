@@ -117,7 +117,8 @@ public static class DefinitionLoader
             var fileProblems = read.Problems.Concat(DefinitionValidator.ValidateReferences(file, read.SegmentReferences, segmentIds)).ToList();
             if (read.Definition is { } j)
             {
-                fileProblems.AddRange(DefinitionValidator.ValidateJourney(file, j));
+                var unknownStep = read.Problems.Any(p => p.Message.StartsWith("unknown step '", StringComparison.Ordinal));
+                fileProblems.AddRange(DefinitionValidator.ValidateJourney(file, j, reportUnreachable: !unknownStep));
                 fileProblems.AddRange(read.SegmentReferences
                     .Where(r => segmentIds.Contains(r.Segment) && !usable.Contains(r.Segment))
                     .Select(r => new DefinitionProblem(file, r.Path, $"segment '{r.Segment}' is invalid (see its own problems)")));

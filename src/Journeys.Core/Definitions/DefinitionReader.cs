@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Journeys.Core.Audience;
 using Journeys.Core.Conditions;
+using Journeys.Core.Engine;
 
 namespace Journeys.Core.Definitions;
 
@@ -19,7 +20,7 @@ public static class DefinitionReader
     /// <summary>Far beyond any real journey; bounds the graph checks on hostile input.</summary>
     public const int MaxSteps = 1_000;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
     private static readonly Dictionary<string, Channel> Channels = new(StringComparer.Ordinal)
     {
@@ -223,9 +224,9 @@ public static class DefinitionReader
             case "multiple":
                 return new ReentryRule(ReentryMode.Multiple, lockFor, cap);
             case "once":
-                if (ReadContext.Has(reentry, "lock") || ReadContext.Has(reentry, "cap"))
+                foreach (var field in new[] { "lock", "cap" }.Where(f => ReadContext.Has(reentry, f)))
                 {
-                    ctx.Problem(at, "'lock' and 'cap' apply only to mode \"multiple\"");
+                    ctx.Problem(JsonPath.Field(at, field), $"'{field}' applies only to mode \"multiple\"");
                 }
                 return ReentryRule.Once;
             case null:
@@ -426,14 +427,32 @@ public static class DefinitionReader
             }
             foreach (var name in optional)
             {
-                if (ctx.String(element, path, name, required: false) is { } text) fields[name] = text;
+                // a webhook body may be written as JSON itself: its text is the template
+                if (channel == Channel.Webhook && name == "body" && element.TryGetProperty("body", out var body)
+                    && body.ValueKind is JsonValueKind.Object or JsonValueKind.Array)
+                {
+                    fields[name] = body.GetRawText();
+                }
+                else if (ctx.String(element, path, name, required: false) is { } text)
+                {
+                    fields[name] = text;
+                }
+            }
+            foreach (var (name, template) in fields)
+            {
+                if (MessageTemplate.Check(template) is { } error)
+                {
+                    ctx.Problem(JsonPath.Field(path, name), $"template does not parse: {error}");
+                }
             }
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (channel == Channel.Webhook && element.TryGetProperty("headers", out var h) && ctx.ExpectObject(h, JsonPath.Field(path, "headers"), "'headers'"))
             {
                 foreach (var header in h.EnumerateObject())
                 {
-                    if (header.Value.ValueKind == JsonValueKind.String) headers[header.Name] = header.Value.GetString()!;
+                    if (header.Value.ValueKind == JsonValueKind.String && MessageTemplate.Check(header.Value.GetString()!) is { } error)
+                        ctx.Problem(JsonPath.Field(JsonPath.Field(path, "headers"), header.Name), $"template does not parse: {error}");
+                    else if (header.Value.ValueKind == JsonValueKind.String) headers[header.Name] = header.Value.GetString()!;
                     else ctx.Problem(JsonPath.Field(JsonPath.Field(path, "headers"), header.Name), "a header value must be a string");
                 }
             }

@@ -6,10 +6,14 @@ namespace Journeys.Core.Definitions;
 /// </summary>
 public static class DefinitionValidator
 {
-    public static IEnumerable<DefinitionProblem> ValidateJourney(string file, JourneyDefinition journey)
+    /// <param name="reportUnreachable">
+    /// False when a step reference was already reported unknown: the steps it hid would each be
+    /// reported again as unreachable, burying the one real mistake.
+    /// </param>
+    public static IEnumerable<DefinitionProblem> ValidateJourney(string file, JourneyDefinition journey, bool reportUnreachable = true)
     {
         var steps = JsonPath.Field(JsonPath.Root, "steps");
-        var reachable = Reachable(journey);
+        var reachable = reportUnreachable ? Reachable(journey) : journey.Steps.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var id in journey.Steps.Keys.Where(id => !reachable.Contains(id)))
         {
             yield return new DefinitionProblem(file, JsonPath.Field(steps, id), $"step '{id}' is unreachable from start '{journey.Start}'");

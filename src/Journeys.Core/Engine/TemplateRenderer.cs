@@ -32,7 +32,7 @@ public sealed class MessageTemplate
             Text.Compile(template);
             return null;
         }
-        catch (HandlebarsException e)
+        catch (Exception e) when (e is HandlebarsException or ArgumentException or InvalidOperationException)
         {
             return e.Message;
         }

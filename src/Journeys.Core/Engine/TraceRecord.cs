@@ -46,6 +46,12 @@ public sealed record TraceRecord(
     string? Path = null,
     string? Reason = null)
 {
+    /// <summary>
+    /// Trace lines are data, not HTML: '+', '&amp;', quotes' neighbours and non-ASCII stay as they are
+    /// (<c>beth+1@example.com</c>, not <c>beth\u002B1@example.com</c>); JSON still escapes what it must.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>UTC, second precision unless the instant has a fraction: <c>2026-12-01T10:00:00Z</c>.</summary>
     public static string FormatTime(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
@@ -67,7 +73,7 @@ public sealed record TraceRecord(
     public string ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteTo(writer);
         }

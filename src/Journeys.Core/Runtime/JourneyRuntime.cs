@@ -154,10 +154,6 @@ public sealed class JourneyRuntime
         {
             _stores.Timers.Schedule(new DueItem(every.AddTo(at), null, journey.Id));
         }
-        if (journey.Definition.Window is { } window && !window.Contains(at))
-        {
-            return;
-        }
         var segment = schedule.Segment is null ? null : Definitions.Segment(schedule.Segment);
         foreach (var userId in _stores.Profiles.UserIds().ToList())
         {

@@ -12,7 +12,7 @@ namespace Journeys.Core.Runtime;
 public sealed class TraceLineWriter(TextWriter output) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _bytes = new(512);
-    private readonly Utf8JsonWriter _json = new(Stream.Null);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, TraceRecord.WriterOptions);
     private char[] _chars = new char[512];
 
     public void Write(TraceRecord record)

@@ -16,7 +16,7 @@ public static class JourneysCli
 
         var validateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of *.journey.json and *.segment.json files (searched recursively)" };
         var validate = new Command("validate", "Check every definition; print one line per problem (file: json-path: message).") { validateDir };
-        validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(validateDir)!.ToString(), stdout));
+        validate.SetAction(parse => ValidateCommand.Run(parse.GetValue(validateDir)!.ToString(), stdout, stderr));
 
         var simulateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
         var events = new Argument<FileInfo>("EVENTS") { Description = "Event log, one Segment-spec event per line (JSONL)" };

@@ -5,7 +5,7 @@ namespace Journeys.Local.Cli;
 /// <summary><c>journeys validate DIR</c>: exit 0 when every definition is valid, else one line per problem and exit 1.</summary>
 public static class ValidateCommand
 {
-    public static int Run(string directory, TextWriter stdout)
+    public static int Run(string directory, TextWriter stdout, TextWriter stderr)
     {
         var loaded = DefinitionLoader.LoadDirectory(directory);
         foreach (var problem in loaded.Problems)
@@ -16,7 +16,8 @@ public static class ValidateCommand
         {
             return JourneysCli.Invalid;
         }
-        stdout.WriteLine($"{directory}: {loaded.Journeys.Count} journeys and {loaded.Segments.Count} segments are valid");
+        // stdout carries problems only, so a clean run prints nothing there
+        stderr.WriteLine($"{directory}: {loaded.Journeys.Count} journeys and {loaded.Segments.Count} segments are valid");
         return JourneysCli.Ok;
     }
 }
