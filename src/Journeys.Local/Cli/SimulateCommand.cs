@@ -10,7 +10,7 @@ namespace Journeys.Local.Cli;
 /// </summary>
 public static class SimulateCommand
 {
-    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, string? settingsPath, TextWriter stdout, TextWriter stderr)
+    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, string? settingsPath, string? outboxPath, TextWriter stdout, TextWriter stderr)
     {
         var engineOptions = EngineOptions.Default;
         if (settingsPath is not null)
@@ -59,10 +59,25 @@ public static class SimulateCommand
         var set = DefinitionSet.From(loaded);
         var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions });
         SimulationResult result;
+        OutboxLineWriter? outbox = null;
+        if (outboxPath is not null)
+        {
+            try
+            {
+                outbox = new OutboxLineWriter(new BufferedStream(File.Create(outboxPath), 1 << 16));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                events.Dispose();
+                stderr.WriteLine($"{outboxPath}: cannot write: {e.Message}");
+                return JourneysCli.Invalid;
+            }
+        }
         using (events)
+        using (outbox)
         using (var trace = new TraceLineWriter(stdout))
         {
-            result = simulator.Run(events, eventsPath, trace.Write, stderr);
+            result = simulator.Run(events, eventsPath, trace.Write, stderr, outbox is null ? null : outbox.Write);
         }
         stdout.Flush();
         stderr.WriteLine();

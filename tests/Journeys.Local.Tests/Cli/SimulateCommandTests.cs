@@ -115,6 +115,24 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_outbox_holds_one_rendered_line_per_sent_record()
+    {
+        var outbox = Path.Combine(_dir, "outbox.jsonl");
+        var events = Events(
+            """{"type":"identify","messageId":"m1","userId":"u1","traits":{"email":"ann+news@example.com","firstName":"Ann"},"timestamp":"2026-12-01T09:00:00Z"}""",
+            """{"type":"track","messageId":"m2","userId":"u1","event":"Signup","timestamp":"2026-12-01T10:00:00Z"}""");
+
+        var run = CliRun.Of("simulate", _dir, events, "--outbox", outbox);
+
+        Assert.Equal(0, run.Exit);
+        var line = Assert.Single(File.ReadAllLines(outbox));
+        Assert.Equal(
+            """{"at":"2026-12-01T12:00:00Z","user":"u1","journey":"nudge","enrollment":"nudge:u1:1","step":"hello","channel":"email","to":"ann+news@example.com","idempotencyKey":"nudge:u1:1:hello:2","content":{"subject":"Hi Ann","body":"..."}}""",
+            line);
+        Assert.Single(run.StdoutLines, l => l.Contains("\"kind\":\"sent\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_bad_until_or_a_missing_events_file_is_reported()
     {
         Assert.Equal(2, CliRun.Of("simulate", _dir, Events(), "--until", "tomorrow").Exit);
