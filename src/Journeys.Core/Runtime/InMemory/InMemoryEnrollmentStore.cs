@@ -5,13 +5,17 @@ namespace Journeys.Core.Runtime.InMemory;
 public sealed class InMemoryEnrollmentStore : IEnrollmentStore
 {
     private readonly Dictionary<string, EnrollmentState> _all = new(StringComparer.Ordinal);
-    private readonly UserMap<List<EnrollmentState>> _activeByUser = new();
+    private readonly InMemoryUsers _users;
+
+    public InMemoryEnrollmentStore() : this(new InMemoryUsers()) { }
+
+    internal InMemoryEnrollmentStore(InMemoryUsers users) => _users = users;
 
     public EnrollmentState? Get(string enrollmentId) => _all.GetValueOrDefault(enrollmentId);
 
     public EnrollmentState? FindActive(string journeyId, string userId)
     {
-        var list = _activeByUser.Find(userId);
+        var list = _users.Find(userId)?.Active;
         if (list is null) return null;
         foreach (var state in list)
         {
@@ -22,15 +26,16 @@ public sealed class InMemoryEnrollmentStore : IEnrollmentStore
 
     /// <summary>A copy: the caller advances them, which saves back into the list.</summary>
     public IReadOnlyList<EnrollmentState> ActiveFor(string userId) =>
-        _activeByUser.Find(userId) is { Count: > 0 } list ? list.ToArray() : [];
+        _users.Find(userId)?.Active is { Count: > 0 } list ? list.ToArray() : [];
 
     public IEnumerable<EnrollmentState> ActiveIn(string journeyId) =>
-        _activeByUser.Values.SelectMany(l => l).Where(e => e.JourneyId == journeyId).OrderBy(e => e.EnrollmentId, StringComparer.Ordinal).ToList();
+        _users.All.SelectMany(u => u.Value.Active ?? []).Where(e => e.JourneyId == journeyId)
+            .OrderBy(e => e.EnrollmentId, StringComparer.Ordinal).ToList();
 
     public void Save(EnrollmentState state)
     {
         _all[state.EnrollmentId] = state;
-        var list = _activeByUser.GetOrAdd(state.UserId, static () => new List<EnrollmentState>(2));
+        var list = _users.Get(state.UserId).Active ??= new List<EnrollmentState>(2);
         var index = -1;
         for (var i = 0; i < list.Count; i++)
         {

@@ -4,13 +4,18 @@ namespace Journeys.Core.Runtime.InMemory;
 
 public sealed class InMemoryHistoryStore : IHistoryStore
 {
-    private readonly UserMap<List<HistoryEvent>> _history = new();
+    private readonly InMemoryUsers _users;
 
-    public IReadOnlyList<HistoryEvent> Get(string userId) => _history.Find(userId) ?? (IReadOnlyList<HistoryEvent>)[];
+    public InMemoryHistoryStore() : this(new InMemoryUsers()) { }
+
+    internal InMemoryHistoryStore(InMemoryUsers users) => _users = users;
+
+    public IReadOnlyList<HistoryEvent> Get(string userId) => _users.Find(userId)?.History ?? (IReadOnlyList<HistoryEvent>)[];
 
     public HistoryEvent Append(string userId, string eventName, DateTimeOffset timestamp, Value properties)
     {
-        var list = _history.GetOrAdd(userId, static () => new List<HistoryEvent>(4));
+        var user = _users.Get(userId);
+        var list = user.History ??= new List<HistoryEvent>(4);
         var entry = new HistoryEvent(list.Count + 1, eventName, timestamp, properties);
         list.Add(entry);
         return entry;

@@ -4,11 +4,16 @@ namespace Journeys.Core.Runtime.InMemory;
 
 public sealed class InMemoryProfileStore : IProfileStore
 {
-    private readonly UserMap<Profile> _profiles = new();
+    private readonly InMemoryUsers _users;
 
-    public Profile? Find(string userId) => _profiles.Find(userId);
+    public InMemoryProfileStore() : this(new InMemoryUsers()) { }
 
-    public void Save(Profile profile) => _profiles.Set(profile.UserId, profile);
+    internal InMemoryProfileStore(InMemoryUsers users) => _users = users;
 
-    public IEnumerable<string> UserIds() => _profiles.Keys.Order(StringComparer.Ordinal);
+    public Profile? Find(string userId) => _users.Find(userId)?.Profile;
+
+    public void Save(Profile profile) => _users.Get(profile.UserId).Profile = profile;
+
+    public IEnumerable<string> UserIds() =>
+        _users.All.Where(u => u.Value.Profile is not null).Select(u => u.Key).Order(StringComparer.Ordinal);
 }

@@ -3,19 +3,23 @@ namespace Journeys.Core.Runtime.InMemory;
 public sealed class InMemorySegmentMembershipStore : ISegmentMembershipStore
 {
     private static readonly IReadOnlySet<string> None = new HashSet<string>();
-    private readonly UserMap<HashSet<string>> _byUser = new();
+    private readonly InMemoryUsers _users;
 
-    public IReadOnlySet<string> SegmentsOf(string userId) => _byUser.Find(userId) ?? None;
+    public InMemorySegmentMembershipStore() : this(new InMemoryUsers()) { }
+
+    internal InMemorySegmentMembershipStore(InMemoryUsers users) => _users = users;
+
+    public IReadOnlySet<string> SegmentsOf(string userId) => _users.Find(userId)?.Segments ?? None;
 
     public void Set(string segmentId, string userId, bool member)
     {
         if (member)
         {
-            _byUser.GetOrAdd(userId, static () => new HashSet<string>(StringComparer.Ordinal)).Add(segmentId);
+            (_users.Get(userId).Segments ??= new HashSet<string>(StringComparer.Ordinal)).Add(segmentId);
         }
         else
         {
-            _byUser.Find(userId)?.Remove(segmentId);
+            _users.Find(userId)?.Segments?.Remove(segmentId);
         }
     }
 }

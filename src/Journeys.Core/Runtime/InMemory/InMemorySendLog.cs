@@ -2,17 +2,20 @@ namespace Journeys.Core.Runtime.InMemory;
 
 public sealed class InMemorySendLog : ISendLog
 {
-    private readonly UserMap<List<DateTimeOffset>> _sends = new();
+    private readonly InMemoryUsers _users;
+
+    public InMemorySendLog() : this(new InMemoryUsers()) { }
+
+    internal InMemorySendLog(InMemoryUsers users) => _users = users;
 
     public int CountSince(string userId, DateTimeOffset since)
     {
-        var list = _sends.Find(userId);
+        var list = _users.Find(userId)?.Sends;
         if (list is null) return 0;
         var count = 0;
         for (var i = list.Count - 1; i >= 0 && list[i] > since; i--) count++;
         return count;
     }
 
-    public void Record(string userId, DateTimeOffset at) =>
-        _sends.GetOrAdd(userId, static () => new List<DateTimeOffset>(2)).Add(at);
+    public void Record(string userId, DateTimeOffset at) => (_users.Get(userId).Sends ??= new List<DateTimeOffset>(2)).Add(at);
 }

@@ -3,7 +3,12 @@ namespace Journeys.Core.Runtime.InMemory;
 /// <summary>The runtime's stores in memory: the simulator's, and the reference the store conformance tests hold others to.</summary>
 public static class InMemoryStores
 {
-    public static RuntimeStores Create() => new(
-        new InMemoryProfileStore(), new InMemoryHistoryStore(), new InMemoryDedupeStore(), new InMemoryEnrollmentStore(),
-        new InMemoryEntryLedger(), new InMemorySegmentMembershipStore(), new InMemoryTimerIndex(), new InMemorySendLog());
+    /// <summary>The per-user stores share one table of users (see <see cref="InMemoryUsers"/>).</summary>
+    public static RuntimeStores Create()
+    {
+        var users = new InMemoryUsers();
+        return new RuntimeStores(
+            new InMemoryProfileStore(users), new InMemoryHistoryStore(users), new InMemoryDedupeStore(), new InMemoryEnrollmentStore(users),
+            new InMemoryEntryLedger(), new InMemorySegmentMembershipStore(users), new InMemoryTimerIndex(), new InMemorySendLog(users));
+    }
 }

@@ -17,6 +17,8 @@ internal sealed class UserMap<T>
 
     public IEnumerable<T> Values => _values.Values;
 
+    public IEnumerable<KeyValuePair<string, T>> Entries => _values;
+
     public T? Find(string userId)
     {
         if (ReferenceEquals(userId, _lastUser))
