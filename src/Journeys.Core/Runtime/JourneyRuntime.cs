@@ -150,6 +150,10 @@ public sealed class JourneyRuntime
         {
             return;
         }
+        if (journey.Definition.Window?.Until is { } closes && at > closes)
+        {
+            return; // the window has closed for good: the schedule ends rather than reject everyone forever
+        }
         if (schedule.Every is { } every)
         {
             _stores.Timers.Schedule(new DueItem(every.AddTo(at), null, journey.Id));

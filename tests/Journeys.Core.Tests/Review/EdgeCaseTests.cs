@@ -136,6 +136,27 @@ public sealed class EdgeCaseTests
             "+7d 09:00 u-1 weekly exited step");
     }
 
+    [Fact]
+    public void A_schedule_stops_once_its_window_has_closed()
+    {
+        var scenario = Scenario.Create("""
+            {"id":"weekly","entry":{"schedule":{"at":"2026-12-01T09:00:00Z","every":"P7D"}},
+             "window":{"until":"2026-12-10T00:00:00Z"},
+             "reentry":{"mode":"multiple"},
+             "start":"s","steps":{"s":{"type":"exit"}}}
+            """);
+
+        scenario.Identify("u-1", "08:00", new { email = "a@example.com" });
+        scenario.AdvanceTo("+30d 10:00");
+
+        scenario.AssertTrace(
+            "09:00 u-1 weekly entered",
+            "09:00 u-1 weekly exited step",
+            "+7d 09:00 u-1 weekly entered",
+            "+7d 09:00 u-1 weekly exited step");
+        Assert.Null(scenario.Stores.Timers.NextDue);
+    }
+
     [Theory]
     [InlineData("""{"property":"coupon","notIn":["X"]}""", false)]
     [InlineData("""{"property":"coupon","notContains":"X"}""", false)]
