@@ -67,18 +67,17 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                 return state; // a stale timer: the enrollment has moved on
             }
             var step = Definition.Steps[state.Step];
-            var woken = Waited(state);
             switch (step)
             {
                 case DelayStep d:
-                    return Walk(woken, d.Next, at);
+                    return Walk(state, d.Next, at);
                 case WaitForStep w:
                     Emit(at, state, TraceKind.Path, step: w.Id, path: "timeout");
-                    return Walk(woken, w.OnTimeout, at);
+                    return Walk(state, w.OnTimeout, at);
                 case SendStep:
-                    return Walk(woken with { SendDeferred = true }, step.Id, at);
+                    return Walk(state, step.Id, at, deferred: true);
                 default:
-                    return Walk(woken, step.Id, at);
+                    return Walk(state, step.Id, at);
             }
         }
 
@@ -116,54 +115,65 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                 && wait.Event == e.Event && journey.WaitWhere(wait.Id).Evaluate(conditions))
             {
                 Emit(at, state, TraceKind.Path, step: wait.Id, path: "event");
-                return Walk(Waited(state), wait.OnEvent, at);
+                return Walk(state, wait.OnEvent, at);
             }
             return state;
         }
 
-        /// <summary>Runs steps from <paramref name="stepId"/> until one waits or the enrollment ends.</summary>
-        public EnrollmentState Walk(EnrollmentState state, string? stepId, DateTimeOffset at, bool entered = false)
+        /// <summary>
+        /// Runs steps from <paramref name="stepId"/> until one waits or the enrollment ends. The counters
+        /// live in locals and the state is copied once, on the way out: a transition allocates little.
+        /// </summary>
+        /// <param name="deferred">The first step is a send that already waited (quiet hours, optimal time).</param>
+        public EnrollmentState Walk(EnrollmentState state, string? stepId, DateTimeOffset at, bool entered = false, bool deferred = false)
         {
             if (entered)
             {
                 Emit(at, state, TraceKind.Entered);
             }
+            var steps = state.StepsTaken;
+            var splitPaths = state.SplitPaths;
             for (var guard = 0; guard < MaxStepsPerInput; guard++)
             {
                 if (stepId is null)
                 {
                     Emit(at, state, TraceKind.Completed);
-                    return state with { Status = EnrollmentStatus.Completed, Step = null, WaitUntil = null, EndedAt = at };
+                    return state with
+                    {
+                        Status = EnrollmentStatus.Completed, Step = null, WaitStartedAt = null, WaitUntil = null, SendDeferred = false,
+                        EndedAt = at, StepsTaken = steps, SplitPaths = splitPaths,
+                    };
                 }
                 var step = Definition.Steps[stepId];
-                var deferred = state.SendDeferred;
-                state = state with { StepsTaken = state.StepsTaken + 1, SendDeferred = false };
+                steps++;
                 switch (step)
                 {
                     case SendStep send:
-                        if (Send(ref state, send, at, deferred) is { } wakeAt)
+                        if (Send(state, send, at, deferred, steps) is { } wakeAt)
                         {
-                            return Wait(state, send.Id, at, wakeAt) with { SendDeferred = true, StepsTaken = state.StepsTaken - 1 };
+                            // the visit is counted again when the send goes out, so the idempotency key stays the same
+                            return Waiting(state, send.Id, at, wakeAt, steps - 1, splitPaths) with { SendDeferred = true };
                         }
+                        deferred = false;
                         stepId = send.Next;
                         break;
                     case DelayStep delay:
                         var until = DelayEnd(delay, at);
                         if (until > at)
                         {
-                            return Wait(state, delay.Id, at, until);
+                            return Waiting(state, delay.Id, at, until, steps, splitPaths);
                         }
                         stepId = delay.Next;
                         break;
                     case WaitForStep wait:
-                        return Wait(state, wait.Id, at, wait.Timeout.AddTo(at));
+                        return Waiting(state, wait.Id, at, wait.Timeout.AddTo(at), steps, splitPaths);
                     case BranchStep branch:
                         stepId = Branch(state, branch, at);
                         break;
                     case SplitStep split:
                         var chosen = split.Paths[SplitHash.Choose(split.Paths, SplitHash.Bucket(journey.Id, split.Id, state.UserId))];
                         Emit(at, state, TraceKind.Path, step: split.Id, path: chosen.Name);
-                        state = state with { SplitPaths = [.. state.SplitPaths, $"{split.Id}={chosen.Name}"] };
+                        splitPaths = [.. splitPaths, $"{split.Id}={chosen.Name}"];
                         stepId = chosen.Next;
                         break;
                     case UpdateStep update:
@@ -172,7 +182,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                         stepId = update.Next;
                         break;
                     default:
-                        return Exit(state, at, TraceReason.Step);
+                        return Exit(state with { StepsTaken = steps, SplitPaths = splitPaths, SendDeferred = false }, at, TraceReason.Step);
                 }
             }
             throw new InvalidOperationException($"journey '{journey.Id}' ran {MaxStepsPerInput} steps in one instant");
@@ -181,7 +191,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         public readonly EnrollmentState Exit(EnrollmentState state, DateTimeOffset at, string reason)
         {
             Emit(at, state, TraceKind.Exited, reason: reason);
-            return state with { Status = EnrollmentStatus.Exited, ExitReason = reason, WaitUntil = null, EndedAt = at };
+            return state with { Status = EnrollmentStatus.Exited, ExitReason = reason, WaitStartedAt = null, WaitUntil = null, EndedAt = at };
         }
 
         private readonly string? Branch(EnrollmentState state, BranchStep branch, DateTimeOffset at)
@@ -200,7 +210,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         }
 
         /// <summary>Sends, suppresses, or returns when to try again (quiet hours, optimal time).</summary>
-        private DateTimeOffset? Send(ref EnrollmentState state, SendStep send, DateTimeOffset at, bool deferred)
+        private DateTimeOffset? Send(EnrollmentState state, SendStep send, DateTimeOffset at, bool deferred, int visit)
         {
             var plan = SendPlanner.Plan(send, _profile);
             var channelName = SendPlanner.Name(plan.Channel);
@@ -233,7 +243,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             var to = plan.Channel == Channel.Webhook ? fields["url"] : plan.To!;
             Emit(at, state, TraceKind.Sent, step: send.Id, channel: channelName);
             effects.Add(new SendMessage(at, state.EnrollmentId, state.UserId, journey.Id, send.Id, plan.Channel, to, fields, headers,
-                $"{state.EnrollmentId}:{send.Id}:{state.StepsTaken}"));
+                $"{state.EnrollmentId}:{send.Id}:{visit}"));
             if (person)
             {
                 _sentNow++;
@@ -269,11 +279,8 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             return delay.UntilDate ?? at;
         }
 
-        private static EnrollmentState Wait(EnrollmentState state, string stepId, DateTimeOffset at, DateTimeOffset until) =>
-            state with { Step = stepId, WaitStartedAt = at, WaitUntil = until };
-
-        private static EnrollmentState Waited(EnrollmentState state) =>
-            state with { WaitStartedAt = null, WaitUntil = null };
+        private static EnrollmentState Waiting(EnrollmentState state, string stepId, DateTimeOffset at, DateTimeOffset until, int steps, IReadOnlyList<string> splitPaths) =>
+            state with { Step = stepId, WaitStartedAt = at, WaitUntil = until, SendDeferred = false, StepsTaken = steps, SplitPaths = splitPaths };
 
         private readonly ConditionContext Conditions(EnrollmentState state, Value eventProperties, DateTimeOffset at) =>
             new(_profile, eventProperties, context.History, at, state.EntrySequence);
