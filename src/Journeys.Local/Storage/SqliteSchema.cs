@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+
+namespace Journeys.Local.Storage;
+
+/// <summary>
+/// The tables the SQLite stores keep, as numbered migrations: a file records each version applied
+/// in <c>schema_version</c>, and opening it applies the missing ones in order, each in its own
+/// transaction. A released migration is never edited; a change of schema is a new one.
+/// </summary>
+/// <remarks>
+/// Instants are INTEGER UTC ticks (<see cref="SqliteTime"/>): exact, and ordered as numbers.
+/// Values are JSON text. Tables read by a key prefix with small rows are WITHOUT ROWID, so a
+/// user's rows sit together in the key's b-tree. Where a port returns rows in insertion order,
+/// an INTEGER PRIMARY KEY (the rowid) is that order: every index ends with it, so an index on the
+/// look-up columns returns the rows already in it, and VACUUM keeps declared rowids.
+/// </remarks>
+public static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: the runtime's stores (Journeys.Core/Runtime/Ports.cs)
+        """
+        CREATE TABLE profiles (
+            user_id TEXT NOT NULL PRIMARY KEY,
+            traits TEXT NOT NULL
+        );
+
+        CREATE TABLE history (
+            user_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            properties TEXT,
+            PRIMARY KEY (user_id, seq)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE message_ids (
+            id TEXT NOT NULL PRIMARY KEY
+        ) WITHOUT ROWID;
+
+        -- seq: the order of first saving, which is the order ActiveFor returns (see SqliteEnrollmentStore)
+        CREATE TABLE enrollments (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            journey_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            active INTEGER NOT NULL,
+            state TEXT NOT NULL
+        );
+        CREATE INDEX enrollments_by_user ON enrollments (user_id, active);
+        -- id last: ActiveIn lists in id order without sorting
+        CREATE INDEX enrollments_by_journey ON enrollments (journey_id, active, id);
+
+        CREATE TABLE entries (
+            seq INTEGER PRIMARY KEY,
+            journey_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX entries_by_journey_user ON entries (journey_id, user_id);
+
+        -- keyed by user first: the runtime asks for one user's segments on every event
+        CREATE TABLE memberships (
+            user_id TEXT NOT NULL,
+            segment_id TEXT NOT NULL,
+            PRIMARY KEY (user_id, segment_id)
+        ) WITHOUT ROWID;
+
+        -- id: the scheduling sequence that orders equal due times (new rowids exceed every live one)
+        CREATE TABLE timers (
+            id INTEGER PRIMARY KEY,
+            due INTEGER NOT NULL,
+            enrollment_id TEXT,
+            journey_id TEXT
+        );
+        -- ordered by (due, id): the rowid ends every index
+        CREATE INDEX timers_by_due ON timers (due);
+
+        CREATE TABLE sends (
+            seq INTEGER PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            at INTEGER NOT NULL
+        );
+        CREATE INDEX sends_by_user ON sends (user_id, at);
+        """,
+    ];
+
+    /// <summary>The version a file is at once opened by this build.</summary>
+    public static int Latest => Migrations.Length;
+
+    internal static int VersionOf(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal static void Migrate(SqliteConnection connection)
+    {
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+        var current = VersionOf(connection);
+        if (current > Latest)
+        {
+            // an older build must not write into tables it does not know
+            throw new InvalidOperationException(
+                $"The database is at schema version {current}, newer than this build knows ({Latest}): use a newer journeys.");
+        }
+        for (var version = current + 1; version <= Latest; version++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using (var migrate = connection.CreateCommand())
+            {
+                migrate.Transaction = transaction;
+                migrate.CommandText = Migrations[version - 1];
+                migrate.ExecuteNonQuery();
+            }
+            using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($version, $at)";
+                record.Parameters.AddWithValue("$version", version);
+                record.Parameters.AddWithValue("$at", SqliteTime.ToColumn(DateTimeOffset.UtcNow));
+                record.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+    }
+}
