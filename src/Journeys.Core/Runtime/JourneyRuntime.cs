@@ -19,6 +19,8 @@ public sealed class JourneyRuntime
     private readonly JourneyEngine _engine;
     private readonly List<Effect> _effects = new(16);
     private DateTimeOffset _now = DateTimeOffset.MinValue;
+    private string? _historyUser;
+    private IReadOnlyList<HistoryEvent>? _history;
 
     public JourneyRuntime(DefinitionSet definitions, RuntimeStores stores, IRuntimeOutput output, EngineOptions? options = null)
     {
@@ -71,6 +73,7 @@ public sealed class JourneyRuntime
             // an event stamped ahead of the processing clock (client skew) is kept at the processing
             // time, so history windows ending "now" always include the event being processed
             _stores.History.Append(e.UserId, e.Event!, e.Timestamp > at ? at : e.Timestamp, e.Properties);
+            _historyUser = null;
             var active = _stores.Enrollments.ActiveFor(e.UserId);
             for (var i = 0; i < active.Count; i++)
             {
@@ -216,7 +219,7 @@ public sealed class JourneyRuntime
         var entries = _stores.Entries.Entries(journey.Id, userId);
         var entryNo = entries.Count + 1;
         _stores.Entries.Record(journey.Id, userId, at);
-        var history = _stores.History.Get(userId);
+        var history = History(userId);
         var sequence = history.Count == 0 ? 0 : history[^1].Sequence;
         var state = JourneyEngine.Start(journey, userId, entryNo, at, entryEvent, sequence);
         Advance(journey, state, new Started(at));
@@ -286,17 +289,32 @@ public sealed class JourneyRuntime
         return true;
     }
 
+    /// <summary>
+    /// The user's history, read once per user and event: one event consults it for every entry
+    /// condition, segment and enrollment, and a durable store would read and parse it each time.
+    /// Only <see cref="Ingest"/> appends, and it drops the cached copy when it does.
+    /// </summary>
+    private IReadOnlyList<HistoryEvent> History(string userId)
+    {
+        if (_historyUser is null || !string.Equals(_historyUser, userId, StringComparison.Ordinal))
+        {
+            _history = _stores.History.Get(userId);
+            _historyUser = userId;
+        }
+        return _history!;
+    }
+
     private ConditionContext Context(CustomerEvent e, DateTimeOffset at, Profile profile, bool profileStale) =>
-        profileStale ? Conditions(e.UserId, e.Properties, at) : new(profile, e.Properties, _stores.History.Get(e.UserId), at);
+        profileStale ? Conditions(e.UserId, e.Properties, at) : new(profile, e.Properties, History(e.UserId), at);
 
     private ConditionContext Conditions(string userId, Value eventProperties, DateTimeOffset at) =>
-        new(_stores.Profiles.Find(userId) ?? Profile.Empty(userId), eventProperties, _stores.History.Get(userId), at);
+        new(_stores.Profiles.Find(userId) ?? Profile.Empty(userId), eventProperties, History(userId), at);
 
     private void Advance(CompiledJourney journey, EnrollmentState state, EngineInput input)
     {
         var profile = _stores.Profiles.Find(state.UserId) ?? Profile.Empty(state.UserId);
         _effects.Clear();
-        var next = _engine.Advance(journey, state, input, new EngineContext(profile, _stores.History.Get(state.UserId), _stores.Sends), _effects);
+        var next = _engine.Advance(journey, state, input, new EngineContext(profile, History(state.UserId), _stores.Sends), _effects);
         _stores.Enrollments.Save(next);
         foreach (var effect in _effects)
         {
