@@ -31,11 +31,12 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
     /// <param name="sourceName">How to name the events in error lines (<c>file:line: reason</c>).</param>
     /// <param name="trace">Receives every trace record as it happens.</param>
     /// <param name="errors">Receives one line per bad event (skipped, not fatal).</param>
-    public SimulationResult Run(Stream events, string sourceName, Action<TraceRecord> trace, TextWriter errors, Action<SendMessage>? send = null)
+    /// <param name="stores">Where the runtime keeps its state; fresh in-memory stores when absent.</param>
+    public SimulationResult Run(Stream events, string sourceName, Action<TraceRecord> trace, TextWriter errors, Action<SendMessage>? send = null, RuntimeStores? stores = null)
     {
         var summary = new TraceSummary();
         var output = new Output(r => { summary.Add(r); trace(r); }, send);
-        var runtime = new JourneyRuntime(definitions, InMemoryStores.Create(), output, _options.Engine)
+        var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.Create(), output, _options.Engine)
         {
             ScheduleHorizon = _options.Until,
         };
