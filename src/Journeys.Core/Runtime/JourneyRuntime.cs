@@ -120,7 +120,7 @@ public sealed class JourneyRuntime
             }
             else if (item.JourneyId is { } journeyId && Definitions.Journey(journeyId) is { } scheduled)
             {
-                RunSchedule(scheduled, _now);
+                RunSchedule(scheduled, item.Due, _now);
             }
         }
         if (upTo > _now)
@@ -146,7 +146,9 @@ public sealed class JourneyRuntime
     /// <summary>Scheduled runs after this instant do not happen (a simulation ends at its horizon).</summary>
     public DateTimeOffset? ScheduleHorizon { get; set; }
 
-    private void RunSchedule(CompiledJourney journey, DateTimeOffset at)
+    /// <param name="due">The run's place on the schedule; the next run is <c>every</c> after it, so a late run does not drift.</param>
+    /// <param name="at">When it actually runs.</param>
+    private void RunSchedule(CompiledJourney journey, DateTimeOffset due, DateTimeOffset at)
     {
         var schedule = (ScheduleEntry)journey.Definition.Entry;
         if (ScheduleHorizon is { } horizon && at > horizon)
@@ -159,7 +161,7 @@ public sealed class JourneyRuntime
         }
         if (schedule.Every is { } every)
         {
-            _stores.Timers.Schedule(new DueItem(every.AddTo(at), null, journey.Id));
+            _stores.Timers.Schedule(new DueItem(every.AddTo(due), null, journey.Id));
         }
         var segment = schedule.Segment is null ? null : Definitions.Segment(schedule.Segment);
         foreach (var userId in _stores.Profiles.UserIds().ToList())
