@@ -30,7 +30,8 @@ public sealed class JourneyRuntime
         _engine = new JourneyEngine(options);
         foreach (var journey in definitions.Journeys)
         {
-            if (journey.Definition.Entry is ScheduleEntry schedule)
+            // persistent stores keep the pending run across restarts: seed only a schedule that has none
+            if (journey.Definition.Entry is ScheduleEntry schedule && !_stores.Timers.HasScheduledRun(journey.Id))
             {
                 _stores.Timers.Schedule(new DueItem(schedule.At, null, journey.Id));
             }

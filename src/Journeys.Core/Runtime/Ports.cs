@@ -74,6 +74,9 @@ public interface ITimerIndex
     bool TryTakeDue(DateTimeOffset upTo, out DueItem item);
 
     DateTimeOffset? NextDue { get; }
+
+    /// <summary>Whether a scheduled run of the journey is pending (so a restarted runtime does not schedule it twice).</summary>
+    bool HasScheduledRun(string journeyId);
 }
 
 /// <summary>An enrollment to wake (<see cref="EnrollmentId"/>) or a journey's scheduled run (<see cref="JourneyId"/>).</summary>

@@ -75,6 +75,8 @@ public static class SqliteSchema
         );
         -- ordered by (due, id): the rowid ends every index
         CREATE INDEX timers_by_due ON timers (due);
+        -- scheduled runs only (a few rows), so a restart finds a pending run without a scan
+        CREATE INDEX timers_scheduled_runs ON timers (journey_id) WHERE journey_id IS NOT NULL;
 
         CREATE TABLE sends (
             seq INTEGER PRIMARY KEY,

@@ -27,6 +27,16 @@ public sealed class SqliteTimerIndex : ITimerIndex
             """,
             "$upTo");
         _nextDue = database.Prepare("SELECT MIN(due) FROM timers");
+        // served by the partial index timers_scheduled_runs
+        _hasRun = database.Prepare("SELECT EXISTS (SELECT 1 FROM timers WHERE journey_id = $journey)", "$journey");
+    }
+
+    private readonly SqliteCommand _hasRun;
+
+    public bool HasScheduledRun(string journeyId)
+    {
+        _hasRun.Parameters[0].Value = journeyId;
+        return Convert.ToInt64(_database.Ready(_hasRun).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
     }
 
     public void Schedule(DueItem item)

@@ -175,6 +175,23 @@ public abstract class StoreConformance
     }
 
     [Fact]
+    public void A_pending_scheduled_run_is_known_until_it_is_taken()
+    {
+        var stores = CreateStores();
+        stores.Timers.Schedule(new DueItem(T0, "cart:u-1:1", null));
+        Assert.False(stores.Timers.HasScheduledRun("weekly"));
+
+        stores.Timers.Schedule(new DueItem(T0.AddHours(1), null, "weekly"));
+
+        Assert.True(stores.Timers.HasScheduledRun("weekly"));
+        Assert.False(stores.Timers.HasScheduledRun("daily"));
+        while (stores.Timers.TryTakeDue(T0.AddHours(1), out _))
+        {
+        }
+        Assert.False(stores.Timers.HasScheduledRun("weekly"));
+    }
+
+    [Fact]
     public void The_send_log_counts_messages_after_an_instant()
     {
         var stores = CreateStores();

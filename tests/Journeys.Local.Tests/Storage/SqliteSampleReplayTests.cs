@@ -37,4 +37,40 @@ public sealed class SqliteSampleReplayTests : IDisposable
         var expected = File.ReadAllText(Path.Combine(RepositoryPaths.Samples, "expected", name + ".trace.jsonl")).ReplaceLineEndings("\n");
         Assert.Equal(expected, trace.ToString());
     }
+
+    [Fact]
+    public void A_runtime_restarted_on_the_same_file_does_not_schedule_a_run_twice()
+    {
+        var loaded = DefinitionLoader.Load([("weekly.journey.json", """
+            {"id":"weekly","entry":{"schedule":{"at":"2026-12-07T09:00:00Z","every":"P7D"}},"reentry":{"mode":"multiple"},
+             "start":"s","steps":{"s":{"type":"exit"}}}
+            """)]);
+        var set = DefinitionSet.From(loaded);
+        var path = Path.Combine(_dir, "restart.db");
+        var trace = new List<TraceRecord>();
+        var output = new CollectingOutput(trace);
+        using (var first = SqliteStores.Open(path))
+        {
+            var runtime = new JourneyRuntime(set, first.Stores, output);
+            runtime.Ingest(Journeys.Core.Audience.EventParser.Parse(
+                """{"type":"identify","messageId":"m1","userId":"u1","traits":{"email":"a@example.com"},"timestamp":"2026-12-01T09:00:00Z"}""").Event!,
+                new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        }
+        using (var second = SqliteStores.Open(path))
+        {
+            var runtime = new JourneyRuntime(set, second.Stores, output);
+            runtime.AdvanceTo(new DateTimeOffset(2026, 12, 15, 0, 0, 0, TimeSpan.Zero));
+        }
+
+        // one run on Dec 7 and one on Dec 14, each entering and exiting once
+        Assert.Equal(4, trace.Count);
+        Assert.Equal(2, trace.Count(r => r.Kind == TraceKind.Entered));
+    }
+
+    private sealed class CollectingOutput(List<TraceRecord> trace) : IRuntimeOutput
+    {
+        public void Trace(TraceRecord record) => trace.Add(record);
+
+        public void Send(SendMessage message) { }
+    }
 }
