@@ -5,8 +5,9 @@ using Journeys.Core.Runtime;
 namespace Journeys.Local.Cli;
 
 /// <summary>
-/// <c>journeys simulate DIR EVENTS.jsonl [--until ISO]</c>: trace JSON lines on stdout, bad event
-/// lines and the per-journey summary on stderr. Invalid definitions stop it before any replay.
+/// <c>journeys simulate DIR EVENTS.jsonl [--until ISO] [--settings FILE] [--outbox FILE]</c>: trace
+/// JSON lines on stdout, bad event lines and the per-journey summary on stderr. Invalid definitions
+/// or settings stop it before any replay.
 /// </summary>
 public static class SimulateCommand
 {
@@ -15,64 +16,37 @@ public static class SimulateCommand
         var engineOptions = EngineOptions.Default;
         if (settingsPath is not null)
         {
-            string json;
-            try
+            if (!TryFile(settingsPath, "read", File.ReadAllText, stderr, out var json))
             {
-                json = File.ReadAllText(settingsPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"{settingsPath}: cannot read: {e.Message}");
                 return JourneysCli.Invalid;
             }
             var (options, problems) = EngineSettingsReader.Read(settingsPath, json);
-            foreach (var problem in problems)
-            {
-                stderr.WriteLine(problem);
-            }
-            if (problems.Count > 0)
+            if (Report(problems, stderr))
             {
                 return JourneysCli.Invalid;
             }
             engineOptions = options;
         }
         var loaded = DefinitionLoader.LoadDirectory(definitions);
-        if (!loaded.IsValid)
+        if (Report(loaded.Problems, stderr))
         {
-            foreach (var problem in loaded.Problems)
-            {
-                stderr.WriteLine(problem);
-            }
             stderr.WriteLine($"{definitions}: definitions are invalid; nothing was simulated");
             return JourneysCli.Invalid;
         }
-        Stream events;
-        try
+        if (!TryFile(eventsPath, "read", File.OpenRead, stderr, out var events))
         {
-            events = File.OpenRead(eventsPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"{eventsPath}: cannot read: {e.Message}");
             return JourneysCli.Invalid;
         }
+        OutboxLineWriter? outbox = null;
+        if (outboxPath is not null && !TryFile(outboxPath, "write", p => new OutboxLineWriter(new BufferedStream(File.Create(p), 1 << 16)), stderr, out outbox))
+        {
+            events.Dispose();
+            return JourneysCli.Invalid;
+        }
+
         var set = DefinitionSet.From(loaded);
         var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions });
         SimulationResult result;
-        OutboxLineWriter? outbox = null;
-        if (outboxPath is not null)
-        {
-            try
-            {
-                outbox = new OutboxLineWriter(new BufferedStream(File.Create(outboxPath), 1 << 16));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                events.Dispose();
-                stderr.WriteLine($"{outboxPath}: cannot write: {e.Message}");
-                return JourneysCli.Invalid;
-            }
-        }
         using (events)
         using (outbox)
         using (var trace = new TraceLineWriter(stdout))
@@ -84,5 +58,31 @@ public static class SimulateCommand
         stderr.WriteLine($"replayed {result.Events} events ({result.Duplicates} duplicates, {result.Rejected} rejected{(until is null ? "" : $", {result.SkippedAfterUntil} after --until")})");
         result.Summary.WriteTable(stderr, set.Journeys.Select(j => j.Id));
         return JourneysCli.Ok;
+    }
+
+    /// <summary>Prints each problem; true when there was any.</summary>
+    private static bool Report(IReadOnlyList<DefinitionProblem> problems, TextWriter stderr)
+    {
+        foreach (var problem in problems)
+        {
+            stderr.WriteLine(problem);
+        }
+        return problems.Count > 0;
+    }
+
+    /// <summary>Opens or reads a file the user named; a failure is one line naming the file, not a stack trace.</summary>
+    private static bool TryFile<T>(string path, string verb, Func<string, T> open, TextWriter stderr, out T value)
+    {
+        try
+        {
+            value = open(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{path}: cannot {verb}: {e.Message}");
+            value = default!;
+            return false;
+        }
     }
 }
