@@ -21,8 +21,6 @@ public sealed class InMemoryTimerIndex : ITimerIndex
 
     public DateTimeOffset? NextDue => _queue.TryPeek(out _, out var priority) ? priority.Item1 : null;
 
-    public int Count => _queue.Count;
-
     public bool HasScheduledRun(string journeyId) =>
         _queue.UnorderedItems.Any(entry => entry.Element.JourneyId == journeyId);
 }

@@ -11,12 +11,6 @@ internal sealed class UserMap<T>
     private string? _lastUser;
     private T? _lastValue;
 
-    public int Count => _values.Count;
-
-    public IEnumerable<string> Keys => _values.Keys;
-
-    public IEnumerable<T> Values => _values.Values;
-
     public IEnumerable<KeyValuePair<string, T>> Entries => _values;
 
     public T? Find(string userId)
