@@ -14,8 +14,16 @@ public sealed class DefinitionSet
     private readonly Dictionary<string, CompiledJourney> _journeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CompiledJourney[]> _byEntryEvent;
     private readonly Dictionary<string, CompiledJourney[]> _bySegmentEntry;
+    private readonly Dictionary<(string Id, int Version), CompiledJourney> _retired = [];
 
     public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyDefinition> journeys, int version = 1)
+        : this(segments, journeys.Select(j => new JourneyVersion(j, version)), [])
+    {
+    }
+
+    /// <param name="current">The version of each journey that takes entries.</param>
+    /// <param name="retired">Earlier versions that enrollments may still be on (a publish never moves a running enrollment).</param>
+    public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyVersion> current, IEnumerable<JourneyVersion> retired)
     {
         var definitions = segments.ToDictionary(s => s.Id, StringComparer.Ordinal);
         CompiledCondition Segment(string id)
@@ -37,9 +45,16 @@ public sealed class DefinitionSet
             Segment(id);
         }
         SegmentDefinitions = definitions;
-        foreach (var journey in journeys.OrderBy(j => j.Id, StringComparer.Ordinal))
+        foreach (var journey in current.OrderBy(j => j.Definition.Id, StringComparer.Ordinal))
         {
-            _journeys[journey.Id] = new CompiledJourney(journey, version, Segment);
+            _journeys[journey.Definition.Id] = new CompiledJourney(journey.Definition, journey.Version, Segment);
+        }
+        foreach (var journey in retired)
+        {
+            if (!_journeys.TryGetValue(journey.Definition.Id, out var live) || live.Version != journey.Version)
+            {
+                _retired[(journey.Definition.Id, journey.Version)] = new CompiledJourney(journey.Definition, journey.Version, Segment);
+            }
         }
         Journeys = _journeys.Values.ToArray();
         _byEntryEvent = Journeys.Where(j => j.Definition.Entry is EventEntry)
@@ -65,7 +80,12 @@ public sealed class DefinitionSet
     /// <summary>Index-aligned with <see cref="StreamingSegments"/>.</summary>
     public IReadOnlyList<CompiledCondition> StreamingSegmentConditions { get; }
 
+    /// <summary>The current version of the journey.</summary>
     public CompiledJourney? Journey(string id) => _journeys.GetValueOrDefault(id);
+
+    /// <summary>A given version of the journey: the current one or a retired one an enrollment is still on.</summary>
+    public CompiledJourney? Journey(string id, int version) =>
+        _journeys.TryGetValue(id, out var live) && live.Version == version ? live : _retired.GetValueOrDefault((id, version));
 
     public CompiledCondition Segment(string id) => _segments[id];
 

@@ -21,6 +21,7 @@ public sealed class JourneyRuntime
     private DateTimeOffset _now = DateTimeOffset.MinValue;
     private string? _historyUser;
     private IReadOnlyList<HistoryEvent>? _history;
+    private readonly HashSet<string> _paused = new(StringComparer.Ordinal);
 
     public JourneyRuntime(DefinitionSet definitions, RuntimeStores stores, IRuntimeOutput output, EngineOptions? options = null)
     {
@@ -28,7 +29,41 @@ public sealed class JourneyRuntime
         _stores = stores;
         _output = output;
         _engine = new JourneyEngine(options);
-        foreach (var journey in definitions.Journeys)
+        SeedSchedules();
+    }
+
+    public DefinitionSet Definitions { get; private set; }
+
+    /// <summary>
+    /// Serves a new set of definitions (a publish): entries use each journey's new current version;
+    /// running enrollments stay on the version they entered, which the set keeps as retired.
+    /// </summary>
+    public void Use(DefinitionSet definitions)
+    {
+        Definitions = definitions;
+        SeedSchedules();
+    }
+
+    /// <summary>A paused journey takes no entries and its scheduled runs enrol no one; its enrollments go on.</summary>
+    public void Pause(string journeyId) => _paused.Add(journeyId);
+
+    public void Resume(string journeyId) => _paused.Remove(journeyId);
+
+    public bool IsPaused(string journeyId) => _paused.Contains(journeyId);
+
+    /// <summary>
+    /// Drops what the runtime caches from its stores. A driver whose transaction rolled back calls
+    /// it before going on: the cache may hold rows the rollback removed.
+    /// </summary>
+    public void ForgetCaches()
+    {
+        _historyUser = null;
+        _history = null;
+    }
+
+    private void SeedSchedules()
+    {
+        foreach (var journey in Definitions.Journeys)
         {
             // persistent stores keep the pending run across restarts: seed only a schedule that has none
             if (journey.Definition.Entry is ScheduleEntry schedule && !_stores.Timers.HasScheduledRun(journey.Id))
@@ -37,8 +72,6 @@ public sealed class JourneyRuntime
             }
         }
     }
-
-    public DefinitionSet Definitions { get; }
 
     /// <summary>The latest instant the runtime has processed.</summary>
     public DateTimeOffset Now => _now;
@@ -78,7 +111,7 @@ public sealed class JourneyRuntime
             var active = _stores.Enrollments.ActiveFor(e.UserId);
             for (var i = 0; i < active.Count; i++)
             {
-                if (Definitions.Journey(active[i].JourneyId) is { } journey)
+                if (Definitions.Journey(active[i].JourneyId, active[i].Version) is { } journey)
                 {
                     Advance(journey, active[i], new EventArrived(at, e));
                     profileStale = true;
@@ -103,10 +136,19 @@ public sealed class JourneyRuntime
     }
 
     /// <summary>Fires every timer and scheduled run due at or before <paramref name="upTo"/>, each at its due time.</summary>
-    public void AdvanceTo(DateTimeOffset upTo)
+    public void AdvanceTo(DateTimeOffset upTo) => AdvanceTo(upTo, int.MaxValue);
+
+    /// <summary>
+    /// Fires at most <paramref name="maxItems"/> of the items due at or before <paramref name="upTo"/>
+    /// (a server bounds each transaction this way).
+    /// </summary>
+    /// <returns>True when nothing due at or before <paramref name="upTo"/> is left.</returns>
+    public bool AdvanceTo(DateTimeOffset upTo, int maxItems)
     {
-        while (_stores.Timers.TryTakeDue(upTo, out var item))
+        var taken = 0;
+        while (taken < maxItems && _stores.Timers.TryTakeDue(upTo, out var item))
         {
+            taken++;
             if (item.Due > _now)
             {
                 _now = item.Due;
@@ -114,7 +156,7 @@ public sealed class JourneyRuntime
             if (item.EnrollmentId is { } id)
             {
                 var state = _stores.Enrollments.Get(id);
-                if (state is { IsActive: true } && state.NextWake == item.Due && Definitions.Journey(state.JourneyId) is { } journey)
+                if (state is { IsActive: true } && state.NextWake == item.Due && Definitions.Journey(state.JourneyId, state.Version) is { } journey)
                 {
                     Advance(journey, state, new TimerFired(_now));
                 }
@@ -124,23 +166,27 @@ public sealed class JourneyRuntime
                 RunSchedule(scheduled, item.Due, _now);
             }
         }
+        if (taken == maxItems && _stores.Timers.NextDue is { } next && next <= upTo)
+        {
+            return false;
+        }
         if (upTo > _now)
         {
             _now = upTo;
         }
+        return true;
     }
 
     /// <summary>Stops a journey: every active enrollment exits with reason <c>stopped</c>.</summary>
     public void Stop(string journeyId, DateTimeOffset at)
     {
         AdvanceTo(at);
-        if (Definitions.Journey(journeyId) is not { } journey)
-        {
-            return;
-        }
         foreach (var enrollment in _stores.Enrollments.ActiveIn(journeyId))
         {
-            Advance(journey, enrollment, new StopRequested(_now));
+            if (Definitions.Journey(journeyId, enrollment.Version) is { } journey)
+            {
+                Advance(journey, enrollment, new StopRequested(_now));
+            }
         }
     }
 
@@ -163,6 +209,10 @@ public sealed class JourneyRuntime
         if (schedule.Every is { } every)
         {
             _stores.Timers.Schedule(new DueItem(every.AddTo(due), null, journey.Id));
+        }
+        if (IsPaused(journey.Id))
+        {
+            return;
         }
         var segment = schedule.Segment is null ? null : Definitions.Segment(schedule.Segment);
         foreach (var userId in _stores.Profiles.UserIds().ToList())
@@ -213,6 +263,10 @@ public sealed class JourneyRuntime
     /// <returns>Whether the user was enrolled.</returns>
     private bool TryEnroll(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
     {
+        if (_paused.Count > 0 && _paused.Contains(journey.Id))
+        {
+            return false; // not a rejection of the user: the journey is not taking anyone
+        }
         var reason = EntryRefusal(journey, userId, at, entryEvent);
         if (reason is not null)
         {
@@ -319,6 +373,7 @@ public sealed class JourneyRuntime
         _effects.Clear();
         var next = _engine.Advance(journey, state, input, new EngineContext(profile, History(state.UserId), _stores.Sends), _effects);
         _stores.Enrollments.Save(next);
+        _output.Advanced(state, next);
         foreach (var effect in _effects)
         {
             switch (effect)

@@ -94,6 +94,11 @@ public interface IRuntimeOutput
     void Trace(TraceRecord record);
 
     void Send(SendMessage message);
+
+    /// <summary>An enrollment moved from <paramref name="before"/> to <paramref name="after"/> (saved already); for statistics.</summary>
+    void Advanced(EnrollmentState before, EnrollmentState after)
+    {
+    }
 }
 
 /// <summary>All the stores a runtime needs.</summary>
