@@ -15,34 +15,50 @@ public sealed class OutboxLineWriter(Stream output) : IDisposable
 
     public void Write(SendMessage message)
     {
-        _json.WriteStartObject();
-        _json.WriteString("at", TraceRecord.FormatTime(message.At));
-        _json.WriteString("user", message.UserId);
-        _json.WriteString("journey", message.JourneyId);
-        _json.WriteString("enrollment", message.EnrollmentId);
-        _json.WriteString("step", message.Step);
-        _json.WriteString("channel", SendPlanner.Name(message.Channel));
-        _json.WriteString("to", message.To);
-        _json.WriteString("idempotencyKey", message.IdempotencyKey);
-        _json.WriteStartObject("content");
-        foreach (var (name, text) in message.Content)
-        {
-            _json.WriteString(name, text);
-        }
-        if (message.Headers.Count > 0)
-        {
-            _json.WriteStartObject("headers");
-            foreach (var (name, text) in message.Headers)
-            {
-                _json.WriteString(name, text);
-            }
-            _json.WriteEndObject();
-        }
-        _json.WriteEndObject();
-        _json.WriteEndObject();
+        WriteTo(_json, message);
         _json.Flush();
         _json.Reset();
         output.Write(Newline);
+    }
+
+    /// <summary>The message's outbox line, without the newline.</summary>
+    public static string Format(SendMessage message)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, TraceRecord.WriterOptions))
+        {
+            WriteTo(writer, message);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteTo(Utf8JsonWriter json, SendMessage message)
+    {
+        json.WriteStartObject();
+        json.WriteString("at", TraceRecord.FormatTime(message.At));
+        json.WriteString("user", message.UserId);
+        json.WriteString("journey", message.JourneyId);
+        json.WriteString("enrollment", message.EnrollmentId);
+        json.WriteString("step", message.Step);
+        json.WriteString("channel", SendPlanner.Name(message.Channel));
+        json.WriteString("to", message.To);
+        json.WriteString("idempotencyKey", message.IdempotencyKey);
+        json.WriteStartObject("content");
+        foreach (var (name, text) in message.Content)
+        {
+            json.WriteString(name, text);
+        }
+        if (message.Headers.Count > 0)
+        {
+            json.WriteStartObject("headers");
+            foreach (var (name, text) in message.Headers)
+            {
+                json.WriteString(name, text);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
+        json.WriteEndObject();
     }
 
     /// <summary>Flushes and closes the stream: the writer owns it.</summary>

@@ -3,7 +3,7 @@ using Journeys.Core.Audience;
 
 namespace Journeys.Local.Cli;
 
-/// <summary>The <c>journeys</c> command line (DESIGN §6): validate and simulate.</summary>
+/// <summary>The <c>journeys</c> command line (DESIGN §6): validate, simulate and serve.</summary>
 public static class JourneysCli
 {
     public const int Ok = 0;
@@ -43,8 +43,21 @@ public static class JourneysCli
                 parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr);
         });
 
+        var urls = new Option<string?>("--urls") { Description = $"Where to listen (default {ServeCommand.DefaultUrls}; loopback only unless you say otherwise)" };
+        var data = new Option<string?>("--data") { Description = "The SQLite file (default ./data/journeys.db); the outbox file goes beside it" };
+        var definitionsDir = new Option<string?>("--definitions") { Description = "Folder of definitions to serve (default: the samples)" };
+        var apiKey = new Option<string?>("--api-key") { Description = "Require this key in the X-Api-Key header of every /v1 request" };
+        var serveSettings = new Option<string?>("--settings") { Description = "JSON file of send policies, as for simulate" };
+        var serve = new Command("serve", "Run the local server: HTTP API, dashboard, durable timers and outbox on one SQLite file.")
+        {
+            urls, data, definitionsDir, apiKey, serveSettings,
+        };
+        serve.SetAction(parse => ServeCommand.Run(parse.GetValue(urls), parse.GetValue(data), parse.GetValue(definitionsDir), parse.GetValue(apiKey),
+            parse.GetValue(serveSettings), stdout, stderr));
+
         root.Add(validate);
         root.Add(simulate);
+        root.Add(serve);
         var result = root.Parse(args);
         var exit = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         return result.Errors.Count > 0 ? Usage : exit;

@@ -102,6 +102,13 @@ public sealed class SqliteDatabase : IDisposable
         return command;
     }
 
+    /// <summary>A one-off command (a query whose shape varies); the caller disposes it.</summary>
+    internal SqliteCommand CreateCommand()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _connection.CreateCommand();
+    }
+
     /// <summary>
     /// The command, joined to the open transaction if any: Microsoft.Data.Sqlite refuses to run a
     /// command whose Transaction is not the connection's current one, and the stores' commands

@@ -85,6 +85,65 @@ public static class SqliteSchema
         );
         CREATE INDEX sends_by_user ON sends (user_id, at);
         """,
+
+        // 2: what the server keeps besides the runtime's stores
+        """
+        -- every published version; a version is never changed once written
+        CREATE TABLE journey_versions (
+            journey_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            definition TEXT NOT NULL,
+            published_at INTEGER NOT NULL,
+            PRIMARY KEY (journey_id, version)
+        ) WITHOUT ROWID;
+
+        -- status: active, paused or stopped
+        CREATE TABLE journeys (
+            journey_id TEXT NOT NULL PRIMARY KEY,
+            current_version INTEGER NOT NULL,
+            status TEXT NOT NULL
+        );
+
+        CREATE TABLE trace (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            user_id TEXT NOT NULL,
+            journey_id TEXT NOT NULL,
+            record TEXT NOT NULL
+        );
+        CREATE INDEX trace_by_user ON trace (user_id);
+        CREATE INDEX trace_by_journey ON trace (journey_id);
+        CREATE INDEX trace_by_at ON trace (at);
+
+        -- status: 0 pending, 1 delivered, 2 failed, 3 cancelled (a stopped journey's held messages)
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            journey_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            line TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            delivered_at INTEGER,
+            error TEXT
+        );
+        CREATE INDEX outbox_pending ON outbox (seq) WHERE status = 0;
+
+        -- counters kept in the same transaction as the steps they count
+        CREATE TABLE stats (
+            journey_id TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (journey_id, metric)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE meta (
+            key TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The version a file is at once opened by this build.</summary>

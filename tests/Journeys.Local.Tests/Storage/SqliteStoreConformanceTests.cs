@@ -184,7 +184,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
     {
         using (var opened = Open())
         {
-            Assert.Equal(1, SqliteSchema.Latest);
+            Assert.Equal(2, SqliteSchema.Latest);
             Assert.Equal(SqliteSchema.Latest, opened.Database.SchemaVersion);
         }
         // reopening an up-to-date file applies nothing again
@@ -192,10 +192,12 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
 
         using var raw = RawConnection(DatabasePath);
         using var command = raw.CreateCommand();
-        command.CommandText = "SELECT version FROM schema_version";
+        command.CommandText = "SELECT version FROM schema_version ORDER BY version";
         using var row = command.ExecuteReader();
         Assert.True(row.Read());
         Assert.Equal(1L, row.GetInt64(0));
+        Assert.True(row.Read());
+        Assert.Equal(2L, row.GetInt64(0));
         Assert.False(row.Read());
     }
 

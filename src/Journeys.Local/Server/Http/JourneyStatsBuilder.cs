@@ -1,0 +1,64 @@
+using Journeys.Local.Storage;
+
+namespace Journeys.Local.Server.Http;
+
+/// <summary>Shapes the stored counters (<see cref="StatisticsMetrics"/>) into the stats response.</summary>
+public static class JourneyStatsBuilder
+{
+    public static JourneyStats Build(PublishedJourney journey, JourneyCounters counters)
+    {
+        var counts = counters.Counts;
+        long Count(string metric) => counts.GetValueOrDefault(metric);
+        var exited = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var rejected = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var steps = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var channels = new SortedDictionary<string, (long Sent, long Suppressed)>(StringComparer.Ordinal);
+        var paths = new SortedDictionary<string, SortedDictionary<string, (long Entered, long Converted)>>(StringComparer.Ordinal);
+        foreach (var (metric, n) in counts)
+        {
+            var parts = metric.Split(':', 3);
+            switch (parts[0])
+            {
+                case "exited" when parts.Length == 2:
+                    exited[parts[1]] = n;
+                    break;
+                case "rejected" when parts.Length == 2:
+                    rejected[parts[1]] = n;
+                    break;
+                case "step" when parts.Length == 2:
+                    steps[parts[1]] = n;
+                    break;
+                case "sent" when parts.Length == 2:
+                    channels[parts[1]] = (n, channels.GetValueOrDefault(parts[1]).Suppressed);
+                    break;
+                case "suppressed" when parts.Length == 2:
+                    channels[parts[1]] = (channels.GetValueOrDefault(parts[1]).Sent, n);
+                    break;
+                case "path" when parts.Length == 3:
+                    Path(parts[1])[parts[2]] = (n, Path(parts[1]).GetValueOrDefault(parts[2]).Converted);
+                    break;
+                case "path-converted" when parts.Length == 3:
+                    Path(parts[1])[parts[2]] = (Path(parts[1]).GetValueOrDefault(parts[2]).Entered, n);
+                    break;
+            }
+        }
+        return new JourneyStats(
+            journey.JourneyId, journey.CurrentVersion, journey.Status,
+            Count("entered"), counters.Active, Count("completed"), Count("converted"),
+            exited, rejected, steps,
+            channels.ToDictionary(c => c.Key, c => new ChannelCounts(c.Value.Sent, c.Value.Suppressed), StringComparer.Ordinal),
+            paths.ToDictionary(
+                p => p.Key,
+                p => (IReadOnlyDictionary<string, PathCounts>)p.Value.ToDictionary(x => x.Key, x => new PathCounts(x.Value.Entered, x.Value.Converted), StringComparer.Ordinal),
+                StringComparer.Ordinal));
+
+        SortedDictionary<string, (long Entered, long Converted)> Path(string step)
+        {
+            if (!paths.TryGetValue(step, out var byPath))
+            {
+                paths[step] = byPath = new SortedDictionary<string, (long, long)>(StringComparer.Ordinal);
+            }
+            return byPath;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Journeys.Core.Engine;
+
+namespace Journeys.Local.Storage;
+
+/// <summary>
+/// The counters behind <c>GET /v1/journeys/{id}/stats</c>, named <c>kind[:detail...]</c>:
+/// <c>entered</c>, <c>completed</c>, <c>converted</c>, <c>exited:{reason}</c>, <c>rejected:{reason}</c>,
+/// <c>sent:{channel}</c>, <c>suppressed:{channel}</c>, <c>path:{step}:{path}</c>,
+/// <c>path-converted:{step}:{path}</c> (a split path's enrollments that converted) and
+/// <c>step:{step}</c> (steps reached: a send sent or suppressed, a branch, split or waitFor outcome,
+/// or a wait begun at a delay or waitFor).
+/// </summary>
+public static class StatisticsMetrics
+{
+    public static IEnumerable<string> Of(TraceRecord record)
+    {
+        switch (record.Kind)
+        {
+            case TraceKind.Entered:
+            case TraceKind.Completed:
+            case TraceKind.Converted:
+                yield return record.Kind;
+                break;
+            case TraceKind.Exited:
+            case TraceKind.Rejected:
+                yield return $"{record.Kind}:{record.Reason}";
+                break;
+            case TraceKind.Sent:
+            case TraceKind.Suppressed:
+                yield return $"{record.Kind}:{record.Channel}";
+                yield return $"step:{record.Step}";
+                break;
+            case TraceKind.Path:
+                yield return $"path:{record.Step}:{record.Path}";
+                yield return $"step:{record.Step}";
+                break;
+        }
+    }
+
+    public static IEnumerable<string> Of(EnrollmentState before, EnrollmentState after)
+    {
+        // a wait begun (a deferred send is counted when it is sent or suppressed)
+        if (after.Step is { } step && after.IsActive && !after.SendDeferred && !string.Equals(step, before.Step, StringComparison.Ordinal))
+        {
+            yield return $"step:{step}";
+        }
+        if (after.Converted && !before.Converted)
+        {
+            foreach (var path in after.SplitPaths)
+            {
+                var at = path.IndexOf('=', StringComparison.Ordinal);
+                yield return at < 0 ? $"path-converted:{path}" : $"path-converted:{path[..at]}:{path[(at + 1)..]}";
+            }
+        }
+    }
+}
