@@ -50,5 +50,5 @@ public sealed record HealthResponse(string Status, int Journeys, long OutboxPend
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Responses are data for programs, not HTML: quotes and '+' stay as they are (as in the trace).</summary>
-    public static ApiJson Api { get; } = new(new JsonSerializerOptions(Default.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static ApiJson Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
