@@ -32,6 +32,27 @@ for p in $(python3 -c 'import json; print(" ".join(json.load(open("infra/main.pa
   grep -qE "^param $p " infra/main.bicep || problem "main.parameters.json sets '$p', which main.bicep does not declare"
 done
 
+# --- module wiring (what the compiler would catch first) -------------------------------------
+# Every param main.bicep passes to a module exists there, every required one is passed, and
+# every <module>.outputs.X it reads is declared.
+python3 - <<'PY' || problem "module wiring errors above"
+import re, sys
+main = open("infra/main.bicep").read()
+bad = 0
+for sym, path, body in re.findall(r"module (\w+) '([^']+)' = \{(.*?)\n\}", main, re.S):
+    passed = set(re.findall(r"^\s{4}(\w+):", body[body.index("params: {"):], re.M))
+    mod = open("infra/" + path).read()
+    declared = {n: "=" in rest for n, rest in re.findall(r"^param (\w+)(.*)$", mod, re.M)}
+    outputs = set(re.findall(r"^output (\w+)", mod, re.M))
+    for n in sorted(passed - set(declared)):
+        print(f"infra/main.bicep: module {sym} gets '{n}', which {path} does not declare"); bad += 1
+    for n in sorted(k for k, has_default in declared.items() if not has_default and k not in passed):
+        print(f"infra/main.bicep: module {sym} lacks required param '{n}'"); bad += 1
+    for n in sorted(set(re.findall(sym + r"\.outputs\.(\w+)", main)) - outputs):
+        print(f"infra/main.bicep: {sym}.outputs.{n} is not an output of {path}"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+
 # --- the app settings contract --------------------------------------------------------------
 for s in AzureWebJobsStorage__accountName AzureWebJobsStorage__credential AzureWebJobsStorage__clientId \
          EventHubConnection__fullyQualifiedNamespace EventHubConnection__credential EventHubConnection__clientId \
