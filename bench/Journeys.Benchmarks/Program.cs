@@ -6,6 +6,16 @@ if (args.Length > 0 && args[0] == "generate")
 {
     return EventLogGenerator.Run(args[1..]);
 }
+// `load ingest|timers` drives a real `journeys serve` process over HTTP (docs/performance.md).
+if (args.Length > 1 && args[0] == "load")
+{
+    return await Journeys.Benchmarks.Load.ServerLoad.RunAsync(args[1..]);
+}
+// `sqlite-baseline` measures raw SQLite on the same rows, the ceiling the server is compared with.
+if (args.Length > 0 && args[0] == "sqlite-baseline")
+{
+    return Journeys.Benchmarks.Load.SqliteBaseline.Run(args[1..]);
+}
 // `profile-entry` runs the entry workload in a loop, for a profiler to attach to.
 if (args.Length > 0 && args[0] == "profile-entry")
 {

@@ -31,6 +31,7 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly SqliteStores _sqlite;
     private readonly SqliteJourneyCatalog _catalog;
     private readonly SqliteRuntimeOutput _output;
+    private readonly SqliteOutbox _outboxMarks;
     private readonly JourneyRuntime _runtime;
     private readonly System.Threading.Channels.Channel<Work> _queue = System.Threading.Channels.Channel.CreateBounded<Work>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -48,6 +49,7 @@ public sealed class EngineHost : IAsyncDisposable
         {
             _catalog = new SqliteJourneyCatalog(_sqlite.Database);
             _output = new SqliteRuntimeOutput(_sqlite.Database);
+            _outboxMarks = new SqliteOutbox(_sqlite.Database);
             var now = time.GetUtcNow();
             using (var scope = _sqlite.BeginTransaction())
             {
@@ -93,6 +95,14 @@ public sealed class EngineHost : IAsyncDisposable
     /// <summary>Sets a journey's status (pause, resume, stop); false when there is no such journey.</summary>
     public Task<bool> ControlAsync(string journeyId, string status, CancellationToken cancel) =>
         Enqueue(new ControlWork(journeyId, status), cancel);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> on the outbox in the loop's next transaction. The dispatcher
+    /// marks deliveries this way: one writer means its marks never wait on SQLite's file lock (a
+    /// second connection's write would, with Microsoft.Data.Sqlite's sleep-and-retry on busy).
+    /// </summary>
+    public Task<bool> WriteOutboxAsync(Action<SqliteOutbox> write, CancellationToken cancel) =>
+        Enqueue(new OutboxWork(write), cancel);
 
     private async Task<T> Enqueue<T>(Work<T> work, CancellationToken cancel)
     {
@@ -209,7 +219,7 @@ public sealed class EngineHost : IAsyncDisposable
                 foreach (var work in batch)
                 {
                     work.Execute(this, at);
-                    changedJourneys |= work is not IngestWork;
+                    changedJourneys |= work is PublishWork or ControlWork;
                 }
                 _queuedSinceSignal |= _output.MessagesQueued > 0;
                 _output.Flush();
@@ -350,6 +360,15 @@ public sealed class EngineHost : IAsyncDisposable
                 else duplicates++;
             }
             Set(new IngestCounts(accepted, duplicates));
+        }
+    }
+
+    private sealed class OutboxWork(Action<SqliteOutbox> write) : Work<bool>
+    {
+        public override void Execute(EngineHost host, DateTimeOffset at)
+        {
+            write(host._outboxMarks);
+            Set(true);
         }
     }
 

@@ -100,7 +100,7 @@ public sealed class JourneysServer : IAsyncDisposable
                     ? p
                     : throw new InvalidDataException($"Journeys:Channels:{channel}: no provider '{provider}' (outbox, console or webhook)");
             }
-            dispatcher = new OutboxDispatcher(options.Data, byChannel, time, loggers.CreateLogger<OutboxDispatcher>());
+            dispatcher = new OutboxDispatcher(options.Data, byChannel, engine.WriteOutboxAsync, time, loggers.CreateLogger<OutboxDispatcher>());
             reads = new ReadModelGate(options.Data);
         }
         catch

@@ -6,8 +6,8 @@ namespace Journeys.Local.Server.Delivery;
 /// <summary>
 /// Delivers the outbox: pending messages oldest first (held while their journey is paused), each
 /// through its channel's provider, then one transaction marks the batch (delivered, retry at, or
-/// failed). Runs on its own SQLite connection beside the engine loop; woken by the engine after a
-/// commit that queued messages, and otherwise when the next retry is due.
+/// failed). Reads on its own SQLite connection; its marks are written by the engine loop, the one
+/// writer. Woken by the engine after a commit that queued messages, else when a retry is due.
 /// </summary>
 public sealed class OutboxDispatcher : IAsyncDisposable
 {
@@ -21,12 +21,16 @@ public sealed class OutboxDispatcher : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _signal = new(0);
+    private readonly Func<Action<SqliteOutbox>, CancellationToken, Task> _commit;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
     /// <param name="byChannel">Provider per channel name (email, sms, push, webhook).</param>
-    public OutboxDispatcher(string databasePath, IReadOnlyDictionary<string, IChannelProvider> byChannel, TimeProvider time, ILogger<OutboxDispatcher> log)
+    /// <param name="commit">Runs the marks of a delivered batch in a write transaction (the engine loop's: see <see cref="EngineHost.WriteOutboxAsync"/>).</param>
+    public OutboxDispatcher(string databasePath, IReadOnlyDictionary<string, IChannelProvider> byChannel,
+        Func<Action<SqliteOutbox>, CancellationToken, Task> commit, TimeProvider time, ILogger<OutboxDispatcher> log)
     {
+        _commit = commit;
         _database = SqliteDatabase.Open(databasePath);
         _outbox = new SqliteOutbox(_database);
         _byChannel = byChannel;
@@ -126,28 +130,35 @@ public sealed class OutboxDispatcher : IAsyncDisposable
             start = end;
         }
         var now = _time.GetUtcNow();
-        using var scope = _database.BeginTransaction();
+        await _commit(outbox =>
+        {
+            foreach (var (message, result) in results)
+            {
+                switch (result)
+                {
+                    case DeliveryResult.Delivered:
+                        outbox.MarkDelivered(message.Seq, now);
+                        break;
+                    case DeliveryResult.Retry retry:
+                        outbox.MarkRetry(message.Seq, now + (retry.After ?? IdleWait), retry.Error);
+                        break;
+                    case DeliveryResult.Failed failed:
+                        outbox.MarkFailed(message.Seq, failed.Error);
+                        break;
+                }
+            }
+            foreach (var provider in used)
+            {
+                provider.Committing(outbox);
+            }
+        }, stopping).ConfigureAwait(false);
         foreach (var (message, result) in results)
         {
-            switch (result)
+            if (result is DeliveryResult.Failed failed)
             {
-                case DeliveryResult.Delivered:
-                    _outbox.MarkDelivered(message.Seq, now);
-                    break;
-                case DeliveryResult.Retry retry:
-                    _outbox.MarkRetry(message.Seq, now + (retry.After ?? IdleWait), retry.Error);
-                    break;
-                case DeliveryResult.Failed failed:
-                    _outbox.MarkFailed(message.Seq, failed.Error);
-                    _log.LogWarning("Message for journey {Journey} on {Channel} failed: {Error}", message.JourneyId, message.Channel, failed.Error);
-                    break;
+                _log.LogWarning("Message for journey {Journey} on {Channel} failed: {Error}", message.JourneyId, message.Channel, failed.Error);
             }
         }
-        foreach (var provider in used)
-        {
-            provider.Committing(_outbox);
-        }
-        scope.Commit();
         return true;
     }
 
