@@ -32,6 +32,8 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly SqliteJourneyCatalog _catalog;
     private readonly SqliteRuntimeOutput _output;
     private readonly SqliteOutbox _outboxMarks;
+    private readonly SqliteRetention _retention;
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
     private readonly JourneyRuntime _runtime;
     private readonly System.Threading.Channels.Channel<Work> _queue = System.Threading.Channels.Channel.CreateBounded<Work>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -50,6 +52,7 @@ public sealed class EngineHost : IAsyncDisposable
             _catalog = new SqliteJourneyCatalog(_sqlite.Database);
             _output = new SqliteRuntimeOutput(_sqlite.Database);
             _outboxMarks = new SqliteOutbox(_sqlite.Database);
+            _retention = new SqliteRetention(_sqlite.Database);
             var now = time.GetUtcNow();
             using (var scope = _sqlite.BeginTransaction())
             {
@@ -122,6 +125,7 @@ public sealed class EngineHost : IAsyncDisposable
                 }
                 Take();
                 RunBatch();
+                SweepIfDue();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -140,6 +144,24 @@ public sealed class EngineHost : IAsyncDisposable
         while (_queue.Reader.TryRead(out var left))
         {
             left.Fail(new OperationCanceledException("the server is stopping"));
+        }
+    }
+
+    /// <summary>Retention, hourly, in a transaction of its own.</summary>
+    private void SweepIfDue()
+    {
+        var now = _time.GetUtcNow();
+        if (_options.RetentionDays <= 0 || now < _nextSweep)
+        {
+            return;
+        }
+        _nextSweep = now.AddHours(1);
+        using var scope = _sqlite.BeginTransaction();
+        var deleted = _retention.Sweep(now.AddDays(-_options.RetentionDays));
+        scope.Commit();
+        if (deleted > 0)
+        {
+            _log.LogInformation("Retention: deleted {Rows} rows older than {Days} days", deleted, _options.RetentionDays);
         }
     }
 
