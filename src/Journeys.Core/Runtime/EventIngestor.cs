@@ -236,7 +236,7 @@ public sealed class EventIngestor(
                 return false;
             }
             var state = JourneyEngine.Start(journey, snapshot.UserId, entries.At.Count + 1, at, entryEvent, snapshot.LastSequence);
-            if (users.RecordEntry(state, entries.Version))
+            if (users.RecordEntry(state, entries))
             {
                 signals.Start(state);
                 return true;

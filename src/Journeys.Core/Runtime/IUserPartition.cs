@@ -15,9 +15,9 @@ public interface IUserPartition
 
     /// <summary>
     /// Records an entry and saves the new enrollment, atomically, if the journey's entry ledger row is
-    /// still at <paramref name="ledgerVersion"/> (false: another entry raced this one; read again).
+    /// still as read (<paramref name="previous"/>, with its version); false: another entry raced this one.
     /// </summary>
-    bool RecordEntry(EnrollmentState started, string? ledgerVersion);
+    bool RecordEntry(EnrollmentState started, JourneyEntries previous);
 
     /// <summary>Every user id, in ordinal order (scheduled entries walk them all).</summary>
     IEnumerable<string> UserIds();

@@ -57,7 +57,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition
         return CommitOutcome.Committed;
     }
 
-    public bool RecordEntry(EnrollmentState started, string? ledgerVersion)
+    public bool RecordEntry(EnrollmentState started, JourneyEntries previous)
     {
         Writes++;
         stores.Entries.Record(started.JourneyId, started.UserId, started.EnteredAt);

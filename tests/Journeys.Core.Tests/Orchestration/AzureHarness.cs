@@ -20,11 +20,17 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     public AzureHarness(DefinitionSet definitions, EngineOptions? options = null, int maxIterations = 32)
+        : this(definitions, InMemoryStores.Create(), null, options, maxIterations)
+    {
+    }
+
+    /// <param name="users">The ingestion's partition store; by default one over <paramref name="stores"/> that counts transactions.</param>
+    public AzureHarness(DefinitionSet definitions, RuntimeStores stores, IUserPartition? users, EngineOptions? options = null, int maxIterations = 32)
     {
         Definitions = definitions;
-        Stores = InMemoryStores.Create();
+        Stores = stores;
         Partition = new StoreUserPartition(Stores);
-        Ingestor = new EventIngestor(() => definitions, Partition, this, this);
+        Ingestor = new EventIngestor(() => definitions, users ?? Partition, this, this);
         var activities = new EnrollmentActivities(Stores, this, options);
         var orchestrator = new EnrollmentOrchestrator(new DefinitionSetCatalog(() => definitions), options, Decisions.Add) { MaxIterations = maxIterations };
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
@@ -47,6 +53,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
 
     public RuntimeStores Stores { get; }
 
+    /// <summary>The counting partition store (the one in use unless another was given).</summary>
     public StoreUserPartition Partition { get; }
 
     public EventIngestor Ingestor { get; }

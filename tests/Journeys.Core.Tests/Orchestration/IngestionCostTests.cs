@@ -109,6 +109,19 @@ public sealed class IngestionCostTests
     }
 
     [Fact]
+    public void An_event_for_an_active_enrollment_costs_one_more_read_after_the_delivery()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+        harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }));
+
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "PageViewed", "10:10")));
+
+        Assert.Equal((2, 1), cost);
+        Assert.Equal(1, harness.Deliveries);
+    }
+
+    [Fact]
     public void One_enrollment_through_the_abandoned_cart_costs_counted_activities_and_history_events()
     {
         var harness = Samples();
@@ -156,7 +169,7 @@ public sealed class IngestionCostTests
 
         public CommitOutcome Commit(UserChanges changes) => ++Commits == 1 ? CommitOutcome.Conflict : inner.Commit(changes);
 
-        public bool RecordEntry(EnrollmentState started, string? ledgerVersion) => inner.RecordEntry(started, ledgerVersion);
+        public bool RecordEntry(EnrollmentState started, JourneyEntries previous) => inner.RecordEntry(started, previous);
 
         public IEnumerable<string> UserIds() => inner.UserIds();
 
