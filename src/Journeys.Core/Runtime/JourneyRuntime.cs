@@ -219,7 +219,7 @@ public sealed class JourneyRuntime
         {
             var context = Conditions(userId, CustomerEvent.EmptyObject, at);
             // a scheduled run addresses its audience; the others are not candidates, so not rejected
-            if ((segment is null || segment.Evaluate(context)) && InAudience(journey, context))
+            if ((segment is null || segment.Evaluate(context)) && EntryRules.InAudience(journey, context))
             {
                 TryEnroll(journey, userId, at, entryEvent: null);
             }
@@ -283,68 +283,9 @@ public sealed class JourneyRuntime
         return true;
     }
 
-    private string? EntryRefusal(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
-    {
-        var definition = journey.Definition;
-        if (definition.Window is { } window && !window.Contains(at))
-        {
-            return TraceReason.Window;
-        }
-        if (!InAudience(journey, Conditions(userId, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at)))
-        {
-            return TraceReason.Audience;
-        }
-        if (_stores.Enrollments.FindActive(journey.Id, userId) is not null)
-        {
-            return TraceReason.Active;
-        }
-        var entries = _stores.Entries.Entries(journey.Id, userId);
-        var reentry = definition.Reentry;
-        if (entries.Count > 0 && reentry.Mode == ReentryMode.Once)
-        {
-            return TraceReason.Once;
-        }
-        if (entries.Count > 0 && reentry.Lock is { } lockFor && at < lockFor.AddTo(entries[^1]))
-        {
-            return TraceReason.Lock;
-        }
-        if (reentry.Cap is { } cap)
-        {
-            var since = cap.Within.SubtractFrom(at);
-            var recent = 0;
-            foreach (var entered in entries)
-            {
-                if (entered > since && entered <= at) recent++;
-            }
-            if (recent >= cap.Count)
-            {
-                return TraceReason.Cap;
-            }
-        }
-        return null;
-    }
-
-    private static bool InAudience(CompiledJourney journey, in ConditionContext context)
-    {
-        if (journey.Include.Length > 0)
-        {
-            var included = false;
-            foreach (var segment in journey.Include)
-            {
-                if (segment.Evaluate(context))
-                {
-                    included = true;
-                    break;
-                }
-            }
-            if (!included) return false;
-        }
-        foreach (var segment in journey.Exclude)
-        {
-            if (segment.Evaluate(context)) return false;
-        }
-        return true;
-    }
+    private string? EntryRefusal(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent) =>
+        EntryRules.Admission(journey, at, Conditions(userId, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at))
+        ?? EntryRules.Reentry(journey, at, _stores.Enrollments.FindActive(journey.Id, userId) is not null, _stores.Entries.Entries(journey.Id, userId));
 
     /// <summary>
     /// The user's history, read once per user and event: one event consults it for every entry

@@ -1,0 +1,82 @@
+using Journeys.Core.Conditions;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+
+namespace Journeys.Core.Runtime;
+
+/// <summary>
+/// The entry checks of DESIGN §4 in their order — window, audience, active, once, lock, cap — over
+/// data the driver has already read, so the single-node runtime and the Azure ingestion share one rule.
+/// </summary>
+public static class EntryRules
+{
+    /// <summary>The first two checks, window and audience, which need no enrollment data.</summary>
+    /// <param name="audience">The user's profile and history, with the entry event's properties.</param>
+    /// <returns>The refusal's reason (a <see cref="TraceReason"/>), or null when re-entry is to be checked next.</returns>
+    public static string? Admission(CompiledJourney journey, DateTimeOffset at, in ConditionContext audience)
+    {
+        if (journey.Definition.Window is { } window && !window.Contains(at))
+        {
+            return TraceReason.Window;
+        }
+        return InAudience(journey, audience) ? null : TraceReason.Audience;
+    }
+
+    /// <summary>The last four checks: active, once, lock, cap (a driver reads enrollments only once admitted).</summary>
+    /// <param name="active">Whether the user has an active enrollment in the journey.</param>
+    /// <param name="entries">The user's earlier entries into the journey, oldest first.</param>
+    /// <returns>The first refusal's reason, or null to enroll.</returns>
+    public static string? Reentry(CompiledJourney journey, DateTimeOffset at, bool active, IReadOnlyList<DateTimeOffset> entries)
+    {
+        if (active)
+        {
+            return TraceReason.Active;
+        }
+        var reentry = journey.Definition.Reentry;
+        if (entries.Count > 0 && reentry.Mode == ReentryMode.Once)
+        {
+            return TraceReason.Once;
+        }
+        if (entries.Count > 0 && reentry.Lock is { } lockFor && at < lockFor.AddTo(entries[^1]))
+        {
+            return TraceReason.Lock;
+        }
+        if (reentry.Cap is { } cap)
+        {
+            var since = cap.Within.SubtractFrom(at);
+            var recent = 0;
+            foreach (var entered in entries)
+            {
+                if (entered > since && entered <= at) recent++;
+            }
+            if (recent >= cap.Count)
+            {
+                return TraceReason.Cap;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Member of any included segment (when the journey lists some) and of no excluded one.</summary>
+    public static bool InAudience(CompiledJourney journey, in ConditionContext context)
+    {
+        if (journey.Include.Length > 0)
+        {
+            var included = false;
+            foreach (var segment in journey.Include)
+            {
+                if (segment.Evaluate(context))
+                {
+                    included = true;
+                    break;
+                }
+            }
+            if (!included) return false;
+        }
+        foreach (var segment in journey.Exclude)
+        {
+            if (segment.Evaluate(context)) return false;
+        }
+        return true;
+    }
+}

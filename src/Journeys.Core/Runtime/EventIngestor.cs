@@ -1,0 +1,254 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Conditions;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+using Journeys.Core.Orchestration;
+
+namespace Journeys.Core.Runtime;
+
+/// <summary>
+/// The Azure runtime's ingestion decisions (DESIGN §5), in the single-node runtime's order: dedupe,
+/// profile and history, deliver to active enrollments, event entries, streaming segments. Enrollments
+/// run elsewhere (<see cref="IEnrollmentSignals"/>); the user's data is one partition
+/// (<see cref="IUserPartition"/>). An event that concerns no journey — no active enrollment to hand it
+/// to, no entry condition it meets, no segment it makes the user join — costs one read and one write.
+/// </summary>
+public sealed class EventIngestor(
+    Func<DefinitionSet> definitions,
+    IUserPartition users,
+    IEnrollmentSignals signals,
+    IRuntimeOutput output,
+    Func<string, bool>? isPaused = null)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Processes one event at <paramref name="at"/> (the caller's clock; never earlier than the previous event's).</summary>
+    public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var snapshot = users.Load(e.UserId, e.MessageId);
+            if (snapshot.Seen)
+            {
+                return IngestOutcome.Duplicate;
+            }
+            if (TryIngest(e, at, snapshot) is { } outcome)
+            {
+                return outcome;
+            }
+            if (attempt == MaxAttempts)
+            {
+                throw new InvalidOperationException($"the user's partition kept changing under {MaxAttempts} attempts to ingest one event");
+            }
+        }
+    }
+
+    /// <returns>Null when the partition changed since <paramref name="snapshot"/> (nothing was written).</returns>
+    private IngestOutcome? TryIngest(CustomerEvent e, DateTimeOffset at, UserSnapshot snapshot)
+    {
+        var set = definitions();
+        var profile = snapshot.Profile ?? Profile.Empty(e.UserId);
+        Profile? save = null;
+        HistoryEvent? appended = null;
+        var history = snapshot.History;
+        var track = e.Type == EventType.Track;
+        if (!track)
+        {
+            profile = profile.Merge(e.Traits);
+            save = profile;
+        }
+        else
+        {
+            save = snapshot.Profile is null ? profile : null;
+            // an event stamped ahead of the processing clock is kept at the processing time (as the runtime does)
+            var added = new HistoryEvent(snapshot.LastSequence + 1, e.Event!, e.Timestamp > at ? at : e.Timestamp, e.Properties);
+            appended = added;
+            history = [.. history, added];
+        }
+        var context = new ConditionContext(profile, e.Properties, history, at);
+        var entries = track ? set.EnteredByEvent(e.Event!) : [];
+        var memberships = Memberships(set, snapshot.Segments, context, out var joins);
+        var concerned = (track && snapshot.Active.Count > 0) || joins || AnyEntryMatches(entries, context);
+        var changes = new UserChanges(e.UserId, e.MessageId, save, snapshot.ProfileVersion, appended, concerned ? null : memberships);
+        switch (users.Commit(changes))
+        {
+            case CommitOutcome.Duplicate:
+                return IngestOutcome.Duplicate;
+            case CommitOutcome.Conflict:
+                return null;
+        }
+        if (!concerned)
+        {
+            return IngestOutcome.Accepted; // the common case: one read, one write
+        }
+
+        // from here on, each step sees what the previous ones did, as in the single-node runtime
+        var current = snapshot with { Profile = profile, History = history };
+        if (track)
+        {
+            var stale = false;
+            foreach (var enrollment in snapshot.Active)
+            {
+                if (set.Journey(enrollment.JourneyId, enrollment.Version) is not null)
+                {
+                    signals.Deliver(enrollment.EnrollmentId, EnrollmentSignal.For(e, at, appended!.Value.Sequence));
+                    stale = true;
+                }
+            }
+            if (stale)
+            {
+                current = users.Load(e.UserId, null);
+            }
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].EntryWhere.Evaluate(Context(current, e.Properties, at)) && TryEnroll(entries[i], ref current, at, e))
+                {
+                    current = users.Load(e.UserId, null);
+                }
+            }
+        }
+        EvaluateStreamingSegments(set, e, at, ref current);
+        return IngestOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Whether a scheduled journey still runs at <paramref name="at"/>: once its window has closed the
+    /// schedule ends (rather than reject everyone forever).
+    /// </summary>
+    public static bool ScheduleOpen(CompiledJourney journey, DateTimeOffset at) =>
+        journey.Definition.Window?.Until is not { } closes || at <= closes;
+
+    /// <summary>The run after the one due at <paramref name="due"/> (on the grid, so late runs do not drift); null for a one-off.</summary>
+    public static DateTimeOffset? NextRun(CompiledJourney journey, DateTimeOffset due) =>
+        ((ScheduleEntry)journey.Definition.Entry).Every is { } every ? every.AddTo(due) : null;
+
+    /// <summary>
+    /// A scheduled run (DESIGN §4): everyone in the schedule's segment and the audience is a candidate.
+    /// The driver records the next run first (<see cref="NextRun"/>), as the single-node runtime does.
+    /// </summary>
+    public void RunSchedule(CompiledJourney journey, DateTimeOffset at)
+    {
+        if (isPaused?.Invoke(journey.Id) == true)
+        {
+            return;
+        }
+        var schedule = (ScheduleEntry)journey.Definition.Entry;
+        var segment = schedule.Segment is null ? null : definitions().Segment(schedule.Segment);
+        foreach (var userId in users.UserIds().ToList())
+        {
+            var snapshot = users.Load(userId, null);
+            var context = Context(snapshot, CustomerEvent.EmptyObject, at);
+            // a scheduled run addresses its audience; the others are not candidates, so not rejected
+            if ((segment is null || segment.Evaluate(context)) && EntryRules.InAudience(journey, context))
+            {
+                TryEnroll(journey, ref snapshot, at, entryEvent: null);
+            }
+        }
+    }
+
+    /// <summary>Stops a journey: every active enrollment is told to exit (<c>stopped</c>).</summary>
+    public int Stop(string journeyId, DateTimeOffset at)
+    {
+        var stopped = 0;
+        foreach (var enrollment in users.ActiveIn(journeyId).ToList())
+        {
+            signals.Deliver(enrollment.EnrollmentId, EnrollmentSignal.Stop(at));
+            stopped++;
+        }
+        return stopped;
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, bool>> Memberships(DefinitionSet set, IReadOnlySet<string> current, in ConditionContext context, out bool joins)
+    {
+        joins = false;
+        List<KeyValuePair<string, bool>>? changes = null;
+        var segments = set.StreamingSegments;
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var member = set.StreamingSegmentConditions[i].Evaluate(context);
+            if (member != (current.Count > 0 && current.Contains(segments[i])))
+            {
+                (changes ??= []).Add(new(segments[i], member));
+                joins |= member;
+            }
+        }
+        return changes ?? (IReadOnlyList<KeyValuePair<string, bool>>)[];
+    }
+
+    private static bool AnyEntryMatches(IReadOnlyList<CompiledJourney> entries, in ConditionContext context)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].EntryWhere.Evaluate(context)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Streaming segments: a user who turns from outside to inside enters the journeys that start on it.</summary>
+    private void EvaluateStreamingSegments(DefinitionSet set, CustomerEvent e, DateTimeOffset at, ref UserSnapshot current)
+    {
+        var segments = set.StreamingSegments;
+        var members = current.Segments;
+        var context = Context(current, e.Properties, at);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var member = set.StreamingSegmentConditions[i].Evaluate(context);
+            if (member == (members.Count > 0 && members.Contains(segments[i])))
+            {
+                continue;
+            }
+            users.Commit(new UserChanges(e.UserId, Memberships: [new(segments[i], member)]));
+            if (!member)
+            {
+                continue;
+            }
+            var enrolled = false;
+            foreach (var journey in set.EnteredBySegment(segments[i]))
+            {
+                if (TryEnroll(journey, ref current, at, e))
+                {
+                    enrolled = true;
+                    current = users.Load(e.UserId, null);
+                }
+            }
+            if (enrolled)
+            {
+                context = Context(current, e.Properties, at);
+            }
+        }
+    }
+
+    /// <summary>The entry checks in DESIGN order, then the entry: ledger and enrollment row, then the orchestration.</summary>
+    private bool TryEnroll(CompiledJourney journey, ref UserSnapshot snapshot, DateTimeOffset at, CustomerEvent? entryEvent)
+    {
+        if (isPaused?.Invoke(journey.Id) == true)
+        {
+            return false; // the journey takes no one: not a rejection of the user
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            var entries = snapshot.EntriesOf(journey.Id);
+            var reason = EntryRules.Admission(journey, at, Context(snapshot, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at))
+                ?? EntryRules.Reentry(journey, at, snapshot.IsActiveIn(journey.Id), entries.At);
+            if (reason is not null)
+            {
+                output.Trace(new TraceRecord(at, snapshot.UserId, journey.Id, TraceKind.Rejected, Reason: reason));
+                return false;
+            }
+            var state = JourneyEngine.Start(journey, snapshot.UserId, entries.At.Count + 1, at, entryEvent, snapshot.LastSequence);
+            if (users.RecordEntry(state, entries))
+            {
+                signals.Start(state);
+                return true;
+            }
+            if (attempt == MaxAttempts)
+            {
+                throw new InvalidOperationException($"the entry ledger of {journey.Id} kept changing under {MaxAttempts} attempts");
+            }
+            snapshot = users.Load(snapshot.UserId, null); // another entry raced this one: decide again on what it wrote
+        }
+    }
+
+    private static ConditionContext Context(UserSnapshot snapshot, Value eventProperties, DateTimeOffset at) =>
+        new(snapshot.Profile ?? Profile.Empty(snapshot.UserId), eventProperties, snapshot.History, at);
+}

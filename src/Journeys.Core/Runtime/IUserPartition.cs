@@ -1,0 +1,27 @@
+using Journeys.Core.Engine;
+
+namespace Journeys.Core.Runtime;
+
+/// <summary>
+/// The Azure ingestion's store: a user's data as one partition, read in one go and changed in one
+/// atomic write, so an event that concerns no journey costs two storage transactions.
+/// </summary>
+public interface IUserPartition
+{
+    /// <param name="messageId">The message to check for a repeat in the same read, when given.</param>
+    UserSnapshot Load(string userId, string? messageId);
+
+    CommitOutcome Commit(UserChanges changes);
+
+    /// <summary>
+    /// Records an entry and saves the new enrollment, atomically, if the journey's entry ledger row is
+    /// still as read (<paramref name="previous"/>, with its version); false: another entry raced this one.
+    /// </summary>
+    bool RecordEntry(EnrollmentState started, JourneyEntries previous);
+
+    /// <summary>Every user id, in ordinal order (scheduled entries walk them all).</summary>
+    IEnumerable<string> UserIds();
+
+    /// <summary>Active enrollments in a journey (a stop reaches them all).</summary>
+    IEnumerable<EnrollmentState> ActiveIn(string journeyId);
+}

@@ -1,0 +1,89 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Runtime;
+using Journeys.Functions.Durable;
+using Journeys.Functions.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Journeys.Functions.Ingestion;
+
+/// <summary>
+/// The Event Hubs trigger (DESIGN §5): a batch of Segment-spec events, partitioned by user id, so one
+/// user's events arrive in order. Each event is handled on its own: a bad or failing event goes to the
+/// dead-letter table with its reason and the batch goes on — an exception escaping the function would
+/// still advance the checkpoint and lose the rest of the batch.
+/// </summary>
+public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLetters, TimeProvider time, ILogger<EventIngestion> log)
+{
+    [Function("IngestEvents")]
+    public async Task Run(
+        [EventHubTrigger("%EventHubName%", Connection = "EventHubConnection", ConsumerGroup = "%EventHubConsumerGroup%", IsBatched = true)] string[] events,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellation)
+    {
+        var counts = await IngestAsync(events, durable, cancellation);
+        log.LogInformation("Ingested a batch of {Count}: {Accepted} accepted, {Duplicates} duplicates, {DeadLettered} dead-lettered",
+            events.Length, counts.Accepted, counts.Duplicates, counts.DeadLettered);
+    }
+
+    /// <summary>The batch, event by event (separate from the binding so tests call it with a mocked client).</summary>
+    public async Task<BatchCounts> IngestAsync(IReadOnlyList<string> events, DurableTaskClient durable, CancellationToken cancellation)
+    {
+        var counts = new BatchCounts();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var raw = events[i];
+            try
+            {
+                var parsed = EventParser.Parse(raw);
+                if (parsed.Event is not { } e)
+                {
+                    DeadLetter(raw, parsed.Error ?? "unreadable event", i, ref counts);
+                    continue;
+                }
+                var signals = new BufferedSignals();
+                IngestOutcome outcome;
+                using (ingestors.Traces.Scope(e.MessageId))
+                {
+                    outcome = ingestors.Create(signals).Ingest(e, time.GetUtcNow());
+                }
+                await signals.FlushAsync(durable, log, cancellation);
+                if (outcome == IngestOutcome.Duplicate) counts.Duplicates++;
+                else counts.Accepted++;
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                throw; // the host is shutting down: the batch is not checkpointed and comes again
+            }
+            catch (Exception ex)
+            {
+                // the type only: messages of storage and parser exceptions may quote the event's content
+                DeadLetter(raw, "failed: " + ex.GetType().Name, i, ref counts);
+            }
+        }
+        return counts;
+    }
+
+    private void DeadLetter(string raw, string reason, int index, ref BatchCounts counts)
+    {
+        try
+        {
+            deadLetters.Add(raw, reason, "eventhub");
+        }
+        catch (Exception ex)
+        {
+            log.LogError("Could not dead-letter event {Index} of the batch ({Reason}): {Error}", index, reason, ex.GetType().Name);
+        }
+        log.LogWarning("Event {Index} of the batch dead-lettered: {Reason}", index, reason);
+        counts.DeadLettered++;
+    }
+}
+
+/// <summary>What became of one batch.</summary>
+public struct BatchCounts
+{
+    public int Accepted;
+    public int Duplicates;
+    public int DeadLettered;
+}

@@ -1,0 +1,52 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Journeys.Functions.Storage;
+
+/// <summary>
+/// What is kept how long. Dedupe rows only need to outlive upstream redelivery (Event Hubs retention is
+/// at most 7 days on Standard); traces and ended enrollments serve the API and statistics; history serves
+/// conditions, whose windows are journey-defined, so it is kept longest.
+/// </summary>
+public sealed record RetentionPolicy(TimeSpan Dedupe, TimeSpan Traces, TimeSpan EndedEnrollments, TimeSpan History, TimeSpan DeadLetters)
+{
+    public static RetentionPolicy Default { get; } = new(TimeSpan.FromDays(8), TimeSpan.FromDays(90), TimeSpan.FromDays(90), TimeSpan.FromDays(400), TimeSpan.FromDays(30));
+}
+
+/// <summary>
+/// Deletes expired rows, in entity-group transactions of up to 100 rows of one partition. A daily scan
+/// of the users table filtered by row-key range and Timestamp: it reads only expired rows' keys.
+/// </summary>
+public sealed class Retention(JourneyTables tables, TimeProvider time)
+{
+    public int Run(RetentionPolicy policy)
+    {
+        var now = time.GetUtcNow();
+        var deleted = 0;
+        deleted += Delete(tables.Users, $"{UserRows.Range("x|")} and Timestamp lt {Since(now - policy.Dedupe)}");
+        deleted += Delete(tables.Users, $"{UserRows.Range("t|")} and Timestamp lt {Since(now - policy.Traces)}");
+        deleted += Delete(tables.Users, $"{UserRows.Range("s|")} and Timestamp lt {Since(now - policy.Traces)}");
+        deleted += Delete(tables.Users, $"{UserRows.Range("e|")} and Active eq false and Timestamp lt {Since(now - policy.EndedEnrollments)}");
+        // history rows keep their sequence numbers: the counter row stays, so sequences never repeat
+        deleted += Delete(tables.Users, $"{UserRows.Range("h|")} and Timestamp lt {Since(now - policy.History)}");
+        deleted += Delete(tables.DeadLetters, $"Timestamp lt {Since(now - policy.DeadLetters)}");
+        return deleted;
+    }
+
+    private static string Since(DateTimeOffset at) =>
+        "datetime'" + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) + "'";
+
+    private static int Delete(TableClient table, string filter)
+    {
+        var deleted = 0;
+        foreach (var partition in table.Query<TableEntity>(filter, select: ["PartitionKey", "RowKey"]).GroupBy(e => e.PartitionKey))
+        {
+            foreach (var chunk in partition.Chunk(100))
+            {
+                table.SubmitTransaction(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)));
+                deleted += chunk.Length;
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,200 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+using Journeys.Core.Orchestration;
+using Journeys.Core.Runtime;
+using Journeys.Core.Runtime.InMemory;
+using Journeys.Core.Tests.Definitions;
+using Journeys.Core.Tests.Support;
+
+namespace Journeys.Core.Tests.Orchestration;
+
+/// <summary>
+/// What the Azure ingestion costs in storage transactions (one per partition read, one per atomic
+/// write: the Table Storage implementation maps each call to one) and that it decides what the
+/// single-node runtime decides. docs/azure.md quotes these numbers.
+/// </summary>
+public sealed class IngestionCostTests
+{
+    private static int _messageNo;
+
+    private static AzureHarness Samples()
+    {
+        var loaded = DefinitionLoader.LoadDirectory(Path.Combine(DefinitionKit.RepositoryRoot(), "samples"));
+        Assert.True(loaded.IsValid);
+        return new AzureHarness(DefinitionSet.From(loaded));
+    }
+
+    private static CustomerEvent Track(string user, string name, string at, object? properties = null, string? messageId = null) =>
+        EventParser.Parse(Events.Track(messageId ?? $"c-{Interlocked.Increment(ref _messageNo)}", user, name, Times.At(at), properties)).Event!;
+
+    private static CustomerEvent Identify(string user, string at, object traits) =>
+        EventParser.Parse(Events.Identify($"c-{Interlocked.Increment(ref _messageNo)}", user, Times.At(at), traits)).Event!;
+
+    private static (int Reads, int Writes) Cost(AzureHarness harness, Action act)
+    {
+        var (reads, writes) = (harness.Partition.Reads, harness.Partition.Writes);
+        act();
+        return (harness.Partition.Reads - reads, harness.Partition.Writes - writes);
+    }
+
+    [Fact]
+    public void A_track_event_that_concerns_no_journey_costs_one_read_and_one_write()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+
+        Assert.Equal((1, 1), Cost(harness, () => harness.Ingest(Track("u1", "PageViewed", "10:00"))));
+        // a cart under the entry's threshold meets no entry condition either
+        Assert.Equal((1, 1), Cost(harness, () => harness.Ingest(Track("u1", "CartAbandoned", "10:01", new { cartValue = 20 }))));
+        Assert.Equal(0, harness.Starts);
+        Assert.Equal(0, harness.Deliveries);
+        Assert.Equal(2, harness.Stores.History.Get("u1").Count);
+    }
+
+    [Fact]
+    public void An_identify_that_concerns_no_journey_costs_one_read_and_one_write()
+    {
+        var harness = Samples();
+
+        Assert.Equal((1, 1), Cost(harness, () => harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com", firstName = "Ann" }))));
+        Assert.Equal((1, 1), Cost(harness, () => harness.Ingest(Identify("u1", "09:05", new { firstName = (string?)null }))));
+        Assert.True(harness.Stores.Profiles.Find("u1")!.Trait("firstName").IsMissing);
+    }
+
+    [Fact]
+    public void Leaving_a_streaming_segment_is_written_with_the_event()
+    {
+        var harness = new AzureHarness(Defs.Compile(
+            ["""{"id":"j","entry":{"segment":"browsing"},"reentry":{"mode":"multiple"},"start":"s","steps":{"s":{"type":"exit"}}}"""],
+            ["""{"id":"browsing","when":{"notPerformed":"Purchase","within":"PT1H"}}"""]));
+        harness.Ingest(Track("u1", "PageViewed", "10:00")); // joins: an entry, which exits at once
+        Assert.Contains("browsing", harness.Stores.Memberships.SegmentsOf("u1"));
+
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "Purchase", "10:30")));
+
+        Assert.Equal((1, 1), cost);
+        Assert.Empty(harness.Stores.Memberships.SegmentsOf("u1"));
+        Assert.Equal(1, harness.Starts);
+    }
+
+    [Fact]
+    public void A_repeated_message_is_acknowledged_and_changes_nothing()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+        var cart = Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }, messageId: "cart-1");
+        Assert.Equal(IngestOutcome.Accepted, harness.Ingestor.Ingest(cart, Times.At("10:00")));
+        var trace = harness.Trace.Count;
+
+        Assert.Equal(IngestOutcome.Duplicate, harness.Ingestor.Ingest(cart, Times.At("10:00")));
+        Assert.Equal(trace, harness.Trace.Count);
+        Assert.Equal(1, harness.Starts);
+        Assert.Single(harness.Stores.History.Get("u1"));
+    }
+
+    [Fact]
+    public void An_entry_costs_a_read_the_event_write_the_entry_write_and_a_read_after()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 })));
+
+        Assert.Equal((2, 2), cost);
+        Assert.Equal(1, harness.Starts);
+        var state = harness.Stores.Enrollments.FindActive("abandoned-cart", "u1")!;
+        Assert.Equal("abandoned-cart:u1:1", state.EnrollmentId);
+        Assert.Equal([Times.At("10:00")], harness.Stores.Entries.Entries("abandoned-cart", "u1"));
+    }
+
+    [Fact]
+    public void An_event_for_an_active_enrollment_costs_one_more_read_after_the_delivery()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+        harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }));
+
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "PageViewed", "10:10")));
+
+        Assert.Equal((2, 1), cost);
+        Assert.Equal(1, harness.Deliveries);
+    }
+
+    [Fact]
+    public void One_enrollment_through_the_abandoned_cart_costs_counted_activities_and_history_events()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com", phone = "+15550100", consent = new { sms = true } }));
+        harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }));
+        harness.AdvanceTo(Times.At("+2d 10:00")); // the reminder after an hour, the SMS after a day
+
+        var instance = harness.Host.Instances["abandoned-cart:u1:1"];
+        TraceText.Equal(
+            ["10:00 u1 abandoned-cart entered", "11:00 u1 abandoned-cart sent remind email",
+             "+1d 11:00 u1 abandoned-cart path check timeout", "+1d 11:00 u1 abandoned-cart sent discount sms", "+1d 11:00 u1 abandoned-cart completed"],
+            harness.Trace);
+        // three decisions (start, two timers): each loads its context and applies its effects; two sends
+        Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.LoadContext));
+        Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Apply));
+        Assert.Equal(2, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Send));
+        Assert.Equal(11, instance.Replays); // the start, one per activity result, one per timer
+        // 11 episodes (2 markers each), 11 messages (start, 8 activity results, 2 timers), 10 commands, completion
+        Assert.Equal(44, instance.HistoryEvents);
+    }
+
+    [Fact]
+    public void A_partition_that_changed_under_the_commit_is_read_again_and_nothing_is_signalled_twice()
+    {
+        var stores = InMemoryStores.Create();
+        var partition = new ConflictOnce(new StoreUserPartition(stores));
+        var signals = new CountingSignals();
+        var definitions = Defs.Compile([
+            """{"id":"j","entry":{"event":"Go"},"start":"s","steps":{"s":{"type":"delay","for":"P1D"}}}""",
+        ]);
+        var ingestor = new EventIngestor(() => definitions, partition, signals, new NoOutput());
+
+        Assert.Equal(IngestOutcome.Accepted, ingestor.Ingest(Track("u1", "Go", "10:00"), Times.At("10:00")));
+
+        Assert.Equal(2, partition.Commits);
+        Assert.Equal(1, signals.Started);
+        Assert.Single(stores.History.Get("u1"));
+    }
+
+    private sealed class ConflictOnce(StoreUserPartition inner) : IUserPartition
+    {
+        public int Commits { get; private set; }
+
+        public UserSnapshot Load(string userId, string? messageId) => inner.Load(userId, messageId);
+
+        public CommitOutcome Commit(UserChanges changes) => ++Commits == 1 ? CommitOutcome.Conflict : inner.Commit(changes);
+
+        public bool RecordEntry(EnrollmentState started, JourneyEntries previous) => inner.RecordEntry(started, previous);
+
+        public IEnumerable<string> UserIds() => inner.UserIds();
+
+        public IEnumerable<EnrollmentState> ActiveIn(string journeyId) => inner.ActiveIn(journeyId);
+    }
+
+    private sealed class CountingSignals : IEnrollmentSignals
+    {
+        public int Started { get; private set; }
+
+        public void Start(EnrollmentState state) => Started++;
+
+        public void Deliver(string enrollmentId, EnrollmentSignal signal)
+        {
+        }
+    }
+
+    private sealed class NoOutput : IRuntimeOutput
+    {
+        public void Trace(TraceRecord record)
+        {
+        }
+
+        public void Send(SendMessage message)
+        {
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Journeys.Functions.Storage;
+
+namespace Journeys.Functions.Tests;
+
+/// <summary>
+/// Tables on the local Azurite emulator (CI starts it: <c>azurite --silent --location /tmp/azurite &amp;</c>),
+/// each test in tables of its own, with a count of the requests sent (one request = one billed transaction).
+/// </summary>
+internal sealed class Azurite
+{
+    private readonly RequestCounter _counter = new();
+
+    public Azurite()
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(_counter, HttpPipelinePosition.PerCall);
+        Service = new TableServiceClient("UseDevelopmentStorage=true", options);
+        Tables = new JourneyTables(Service, TimeProvider.System, "t" + Guid.NewGuid().ToString("N")[..20]);
+    }
+
+    public TableServiceClient Service { get; }
+
+    public JourneyTables Tables { get; }
+
+    public int Requests => _counter.Count;
+
+    /// <summary>Requests made by <paramref name="act"/>, table creation excluded (tables are created before).</summary>
+    public int Count(Action act)
+    {
+        _ = Tables.Users; // created outside the count
+        var before = _counter.Count;
+        act();
+        return _counter.Count - before;
+    }
+
+    private sealed class RequestCounter : HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+    }
+}

@@ -1,0 +1,102 @@
+using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+using Journeys.Core.Runtime;
+using Journeys.Core.Tests.Orchestration;
+using Journeys.Functions.Storage;
+
+namespace Journeys.Functions.Tests;
+
+/// <summary>
+/// The Azure ingestion on Table Storage: an event that concerns no journey is two requests (one query,
+/// one entity-group transaction), repeats are caught by the partition read, and every sample replays
+/// on Azurite to the simulator's trace.
+/// </summary>
+public sealed class TableUserPartitionTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+
+    private static string Samples => Path.Combine(RepositoryRoot(), "samples");
+
+    private static AzureHarness Harness(Azurite azurite) =>
+        new(DefinitionSet.From(DefinitionLoader.LoadDirectory(Samples)), azurite.Tables.Stores(), new TableUserPartition(azurite.Tables));
+
+    private static CustomerEvent Parse(string json) => EventParser.Parse(json).Event!;
+
+    [Fact]
+    public void An_event_that_concerns_no_journey_is_one_query_and_one_transaction()
+    {
+        var azurite = new Azurite();
+        var harness = Harness(azurite);
+        harness.Ingest(Parse("""{"type":"identify","messageId":"m0","userId":"u1","traits":{"email":"u1@example.com"},"timestamp":"2026-12-01T09:00:00Z"}"""));
+
+        var requests = azurite.Count(() => harness.Ingest(Parse("""{"type":"track","messageId":"m1","userId":"u1","event":"PageViewed","timestamp":"2026-12-01T10:00:00Z"}""")));
+        var identify = azurite.Count(() => harness.Ingest(Parse("""{"type":"identify","messageId":"m2","userId":"u1","traits":{"firstName":"Ann"},"timestamp":"2026-12-01T10:01:00Z"}""")));
+
+        Assert.Equal(2, requests);
+        Assert.Equal(2, identify);
+        Assert.Equal(["PageViewed"], azurite.Tables.Stores().History.Get("u1").Select(h => h.Event));
+    }
+
+    [Fact]
+    public void A_repeat_is_seen_by_the_partition_read_and_costs_one_request()
+    {
+        var azurite = new Azurite();
+        var partition = new TableUserPartition(azurite.Tables);
+        var ingestor = Harness(azurite).Ingestor;
+        var e = Parse("""{"type":"track","messageId":"m1","userId":"u1","event":"PageViewed","timestamp":"2026-12-01T10:00:00Z"}""");
+        Assert.Equal(IngestOutcome.Accepted, ingestor.Ingest(e, T0));
+
+        var requests = azurite.Count(() => Assert.Equal(IngestOutcome.Duplicate, ingestor.Ingest(e, T0)));
+
+        Assert.Equal(1, requests);
+        Assert.True(partition.Load("u1", "m1").Seen);
+    }
+
+    [Fact]
+    public void A_commit_against_a_changed_profile_is_a_conflict()
+    {
+        var azurite = new Azurite();
+        var partition = new TableUserPartition(azurite.Tables);
+        var stores = azurite.Tables.Stores();
+        stores.Profiles.Save(Profile.Empty("u1"));
+        var snapshot = partition.Load("u1", "m1");
+        stores.Profiles.Save(Profile.Empty("u1").Merge(Value.From(new Dictionary<string, Value> { ["tier"] = Value.From("gold") })));
+
+        var outcome = partition.Commit(new UserChanges("u1", "m1", Profile.Empty("u1"), snapshot.ProfileVersion));
+
+        Assert.Equal(CommitOutcome.Conflict, outcome);
+        Assert.False(partition.Load("u1", "m1").Seen); // nothing of the failed transaction was written
+    }
+
+    public static TheoryData<string> Cases() => new(
+        Directory.EnumerateFiles(Path.Combine(Samples, "events"), "*.jsonl").Order(StringComparer.Ordinal).Select(f => Path.GetFileNameWithoutExtension(f)));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Sample_replays_on_table_storage_to_the_simulators_trace(string name)
+    {
+        var harness = Harness(new Azurite());
+
+        harness.Replay(File.ReadLines(Path.Combine(Samples, "events", name + ".jsonl")));
+
+        var text = new StringWriter { NewLine = "\n" };
+        using (var writer = new TraceLineWriter(text))
+        {
+            harness.Trace.ForEach(writer.Write);
+        }
+        Assert.Equal(File.ReadAllText(Path.Combine(Samples, "expected", name + ".trace.jsonl")).ReplaceLineEndings("\n"), text.ToString());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Functions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("cannot find the repository root");
+    }
+}
