@@ -57,6 +57,7 @@ internal static class ServerLoad
         using var server = await ServerProcess.StartAsync(dll, Path.Combine(work, "data", "journeys.db"), Path.Combine(work, "definitions"));
         var outbox = Path.Combine(work, "data", "outbox.jsonl");
         var sentAt = new ConcurrentDictionary<string, long>();
+        var ackedAt = new ConcurrentDictionary<string, long>();
         var requestMs = new ConcurrentBag<double>();
         var users = events / 2;
         var batches = (users + batch / 2 - 1) / (batch / 2);
@@ -94,7 +95,9 @@ internal static class ServerLoad
                 foreach (var id in ids) sentAt[id] = (long)(start * 1000);
                 using var response = await http.PostAsync("/v1/events", new StringContent(body.ToString(), Encoding.UTF8, "application/x-ndjson"));
                 if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                if (b >= batches / 10) requestMs.Add(clock.Elapsed.TotalMilliseconds - start);
+                var acked = clock.Elapsed.TotalMilliseconds;
+                foreach (var id in ids) ackedAt[id] = (long)(acked * 1000);
+                if (b >= batches / 10) requestMs.Add(acked - start);
             }
         })).ToList();
         await Task.WhenAll(senders);
@@ -109,10 +112,13 @@ internal static class ServerLoad
         var toOutbox = tail.SeenAtMicros.Where(kv => int.Parse(kv.Key.AsSpan(1), CultureInfo.InvariantCulture) >= warm)
             .Select(kv => (kv.Value - sentAt[kv.Key]) / 1000.0).Order().ToArray();
         var request = requestMs.Order().ToArray();
+        var afterAck = tail.SeenAtMicros.Where(kv => int.Parse(kv.Key.AsSpan(1), CultureInfo.InvariantCulture) >= warm)
+            .Select(kv => Math.Max(0, kv.Value - ackedAt[kv.Key]) / 1000.0).Order().ToArray();
         Console.WriteLine($"ingest: {events:N0} events ({users:N0} users, identify + Order each) in batches of {batch}, {concurrency} concurrent senders, offered {(rate > 0 ? $"{rate:N0} events/s" : "as fast as taken")}");
         Console.WriteLine($"  acknowledged (durable) : {events / ingestSeconds:N0} events/s over {ingestSeconds:F1} s");
         Console.WriteLine($"  latencies below leave out the first tenth of the batches (warm-up)");
         Console.WriteLine($"  request latency        : p50 {P(request, 0.50):F1} ms, p99 {P(request, 0.99):F1} ms, max {request[^1]:F1} ms");
+        Console.WriteLine($"  202 -> outbox file     : p50 {P(afterAck, 0.50):F1} ms, p99 {P(afterAck, 0.99):F1} ms, max {afterAck[^1]:F1} ms (0 when the line was there before the answer)");
         Console.WriteLine($"  event -> outbox file   : p50 {P(toOutbox, 0.50):F1} ms, p99 {P(toOutbox, 0.99):F1} ms, max {toOutbox[^1]:F1} ms ({toOutbox.Length:N0} messages)");
         Console.WriteLine($"  server max RSS         : {maxRss:N0} MiB; server CPU {cpu / ingestSeconds * 100:N0}% of one core during the ingest");
         return 0;

@@ -25,7 +25,7 @@ internal static class SqliteBaseline
             Exec(connection, "CREATE TABLE timers (id INTEGER PRIMARY KEY, due INTEGER NOT NULL, enrollment_id TEXT); CREATE INDEX timers_by_due ON timers (due)");
 
             var insertEvent = Prepared(connection, "INSERT INTO events VALUES ($u, 1, 'Order', $ts, '{\"total\":42.5,\"sku\":\"SKU-123\"}')", "$u", "$ts");
-            var seconds = Timed(() => Batched(connection, rows, 500, i =>
+            var seconds = Timed(() => Batched(connection, rows, 500, insertEvent, i =>
             {
                 insertEvent.Parameters[0].Value = $"u{i}";
                 insertEvent.Parameters[1].Value = 638_000_000_000_000_000L + i;
@@ -34,7 +34,7 @@ internal static class SqliteBaseline
             Console.WriteLine($"raw SQLite: {rows:N0} event rows inserted in transactions of 500: {rows / seconds:N0} rows/s");
 
             var insertTimer = Prepared(connection, "INSERT INTO timers (due, enrollment_id) VALUES ($due, $id)", "$due", "$id");
-            seconds = Timed(() => Batched(connection, rows, 500, i =>
+            seconds = Timed(() => Batched(connection, rows, 500, insertTimer, i =>
             {
                 insertTimer.Parameters[0].Value = 638_000_000_000_000_000L;
                 insertTimer.Parameters[1].Value = $"load-wait:w{i}:1";
@@ -44,7 +44,7 @@ internal static class SqliteBaseline
 
             var take = Prepared(connection, "DELETE FROM timers WHERE id = (SELECT id FROM timers WHERE due <= $upTo ORDER BY due, id LIMIT 1) RETURNING due, enrollment_id", "$upTo");
             var taken = 0;
-            seconds = Timed(() => Batched(connection, rows, 5_000, _ =>
+            seconds = Timed(() => Batched(connection, rows, 5_000, take, _ =>
             {
                 take.Parameters[0].Value = long.MaxValue;
                 using var reader = take.ExecuteReader();
@@ -62,11 +62,12 @@ internal static class SqliteBaseline
         }
     }
 
-    private static void Batched(SqliteConnection connection, int rows, int size, Action<int> row)
+    private static void Batched(SqliteConnection connection, int rows, int size, SqliteCommand command, Action<int> row)
     {
         for (var start = 0; start < rows; start += size)
         {
             using var transaction = connection.BeginTransaction();
+            command.Transaction = transaction;
             for (var i = start; i < Math.Min(rows, start + size); i++)
             {
                 row(i);
