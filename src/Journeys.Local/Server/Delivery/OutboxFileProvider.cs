@@ -51,20 +51,35 @@ public sealed class OutboxFileProvider : IChannelProvider, IDisposable
         {
             recorded = 0; // the file was replaced or truncated by hand: what it holds is all there is
         }
+        // line by line in chunks: the tail is normally one batch, but a file kept from another
+        // database is read whole, and memory must not grow with it
         _file.Seek(recorded, SeekOrigin.Begin);
-        var tail = new byte[_file.Length - recorded];
-        _file.ReadExactly(tail);
-        var end = Array.LastIndexOf(tail, (byte)'\n') + 1;
-        foreach (var line in Encoding.UTF8.GetString(tail, 0, end).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var chunk = new byte[64 * 1024];
+        var line = new MemoryStream();
+        var complete = recorded; // just past the last newline seen
+        var position = recorded;
+        int read;
+        while ((read = _file.Read(chunk)) > 0)
         {
-            if (KeyOf(line) is { } key)
+            for (var i = 0; i < read; i++)
             {
-                outbox.MarkDelivered(key, now);
+                if (chunk[i] != (byte)'\n')
+                {
+                    line.WriteByte(chunk[i]);
+                    continue;
+                }
+                complete = position + i + 1;
+                if (line.Length > 0 && KeyOf(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length)) is { } key)
+                {
+                    outbox.MarkDelivered(key, now);
+                }
+                line.SetLength(0);
             }
+            position += read;
         }
-        if (end < tail.Length)
+        if (complete < _file.Length)
         {
-            _file.SetLength(recorded + end); // half a line: the message was not delivered
+            _file.SetLength(complete); // half a line: the message was not delivered
         }
         _file.Seek(0, SeekOrigin.End);
         Committing(outbox);
