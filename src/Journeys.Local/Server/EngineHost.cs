@@ -62,14 +62,15 @@ public sealed class EngineHost : IAsyncDisposable
                 }
                 scope.Commit();
             }
-            var (set, problems) = _served.Build(_catalog.All(), _catalog.Versions());
+            var journeys = _catalog.All();
+            var (set, problems) = _served.Build(journeys, _catalog.Versions());
             foreach (var problem in problems)
             {
                 _log.LogWarning("Definition not served: {Problem}", problem.ToString());
             }
             _runtime = new JourneyRuntime(set, _sqlite.Stores, _output, engine);
-            ReloadDefinitions();
-            Journeys = _catalog.All();
+            ApplyStatuses(journeys);
+            Journeys = journeys;
         }
         catch
         {
@@ -315,6 +316,12 @@ public sealed class EngineHost : IAsyncDisposable
         var journeys = _catalog.All();
         var (set, _) = _served.Build(journeys, _catalog.Versions());
         _runtime.Use(set);
+        ApplyStatuses(journeys);
+    }
+
+    /// <summary>Paused and stopped journeys take no entries; the runtime keeps that in memory only.</summary>
+    private void ApplyStatuses(IReadOnlyList<PublishedJourney> journeys)
+    {
         foreach (var journey in journeys)
         {
             if (journey.Status == JourneyStatus.Active) _runtime.Resume(journey.JourneyId);

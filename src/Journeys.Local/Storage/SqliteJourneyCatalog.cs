@@ -30,6 +30,7 @@ public sealed class SqliteJourneyCatalog
     private readonly SqliteCommand _upsertJourney;
     private readonly SqliteCommand _setStatus;
     private readonly SqliteCommand _latest;
+    private readonly SqliteCommand _versionNumbers;
 
     public SqliteJourneyCatalog(SqliteDatabase database)
     {
@@ -52,6 +53,7 @@ public sealed class SqliteJourneyCatalog
             ON CONFLICT (journey_id) DO UPDATE SET current_version = excluded.current_version
             """,
             "$id", "$version");
+        _versionNumbers = database.Prepare("SELECT version FROM journey_versions WHERE journey_id = $id ORDER BY version", "$id");
         _latest = database.Prepare("SELECT COALESCE(MAX(version), 0) FROM journey_versions WHERE journey_id = $id", "$id");
         _setStatus = database.Prepare("UPDATE journeys SET status = $status WHERE journey_id = $id", "$id", "$status");
     }
@@ -75,6 +77,19 @@ public sealed class SqliteJourneyCatalog
         while (row.Read())
         {
             list.Add(new StoredJourneyVersion(row.GetString(0), row.GetInt32(1), row.GetString(2), SqliteTime.FromColumn(row.GetInt64(3))));
+        }
+        return list;
+    }
+
+    /// <summary>The journey's version numbers, oldest first (without reading their definitions).</summary>
+    public IReadOnlyList<int> VersionNumbers(string journeyId)
+    {
+        _versionNumbers.Parameters[0].Value = journeyId;
+        var list = new List<int>();
+        using var row = _database.Ready(_versionNumbers).ExecuteReader();
+        while (row.Read())
+        {
+            list.Add(row.GetInt32(0));
         }
         return list;
     }

@@ -55,8 +55,6 @@ public sealed class SqliteOutbox
             "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", "$key", "$value");
     }
 
-    public SqliteDatabase Database => _database;
-
     /// <summary>Up to <paramref name="max"/> messages due for an attempt at <paramref name="now"/>, oldest first.</summary>
     public IReadOnlyList<OutboxMessage> Due(DateTimeOffset now, int max)
     {

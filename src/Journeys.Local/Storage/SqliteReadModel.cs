@@ -27,8 +27,6 @@ public sealed class SqliteReadModel
         _outboxCounts = database.Prepare("SELECT status, COUNT(*) FROM outbox GROUP BY status");
     }
 
-    public SqliteDatabase Database => _database;
-
     /// <summary>The published journeys, read on this connection.</summary>
     public SqliteJourneyCatalog Catalog { get; }
 

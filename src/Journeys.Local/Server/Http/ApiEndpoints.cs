@@ -50,7 +50,7 @@ public static class ApiEndpoints
             var detail = reads.Read(r =>
             {
                 if (r.Catalog.Current(id) is not { } current) return null;
-                var versions = r.Catalog.Versions().Where(v => v.JourneyId == id).Select(v => v.Version).ToList();
+                var versions = r.Catalog.VersionNumbers(id);
                 var status = r.Catalog.All().First(j => j.JourneyId == id).Status;
                 using var definition = JsonDocument.Parse(current.Definition);
                 var name = definition.RootElement.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
