@@ -56,10 +56,7 @@ public sealed class EngineHost : IAsyncDisposable
             var now = time.GetUtcNow();
             using (var scope = _sqlite.BeginTransaction())
             {
-                foreach (var (file, json) in sources.Journeys)
-                {
-                    PublishFromFolder(file, json, now);
-                }
+                PublishFolder(sources, now);
                 scope.Commit();
             }
             var journeys = _catalog.All();
@@ -281,30 +278,29 @@ public sealed class EngineHost : IAsyncDisposable
         }
     }
 
-    private void PublishFromFolder(string file, string json, DateTimeOffset now)
+    /// <summary>
+    /// Publishes the folder's journeys, validated together with its segments in one load (as
+    /// <c>journeys validate</c> does); a file with problems is logged and left out.
+    /// </summary>
+    private void PublishFolder(DefinitionSources sources, DateTimeOffset now)
     {
-        var read = DefinitionReader.ReadJourney(file, json);
-        if (read.Definition is not { } journey)
+        var loaded = DefinitionLoader.Load([.. sources.Segments, .. sources.Journeys]);
+        foreach (var problem in loaded.Problems)
         {
-            foreach (var problem in read.Problems)
-            {
-                _log.LogWarning("Definition not published: {Problem}", problem.ToString());
-            }
-            return;
+            _log.LogWarning("Definition not published: {Problem}", problem.ToString());
         }
-        var problems = _served.Check(journey.Id, json, CurrentVersions());
-        if (problems.Count > 0)
+        var broken = loaded.Problems.Select(p => p.File).ToHashSet(StringComparer.Ordinal);
+        foreach (var (file, json) in sources.Journeys)
         {
-            foreach (var problem in problems)
+            if (broken.Contains(file) || DefinitionReader.ReadJourney(file, json).Definition is not { } journey)
             {
-                _log.LogWarning("Definition not published: {File}: {Problem}", file, problem.ToString());
+                continue;
             }
-            return;
-        }
-        var (version, created) = _catalog.Publish(journey.Id, json, now);
-        if (created)
-        {
-            _log.LogInformation("Published journey {Journey} version {Version} from {File}", journey.Id, version, file);
+            var (version, created) = _catalog.Publish(journey.Id, json, now);
+            if (created)
+            {
+                _log.LogInformation("Published journey {Journey} version {Version} from {File}", journey.Id, version, file);
+            }
         }
     }
 
