@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Journeys.Core.Engine;
 using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
