@@ -6,7 +6,7 @@ using Journeys.Functions.Storage;
 namespace Journeys.Functions.Tests;
 
 /// <summary>
-/// Tables on the local Azurite emulator (CI starts it: <c>azurite --silent --location /tmp/azurite &amp;</c>),
+/// Tables on the local Azurite emulator (<see cref="AzuriteServer"/> makes sure it runs),
 /// each test in tables of its own, with a count of the requests sent (one request = one billed transaction).
 /// </summary>
 internal sealed class Azurite
