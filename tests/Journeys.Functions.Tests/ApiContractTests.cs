@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -20,8 +21,8 @@ namespace Journeys.Functions.Tests;
 /// <summary>
 /// DESIGN §6: serve and the Functions app answer the admin and read routes with the same JSON shapes. The
 /// same requests go to a real serve (SQLite, Kestrel on 127.0.0.1) and to the shared routes over the
-/// Functions app's <see cref="TableJourneysBackend"/> (Table stores on Azurite, Kestrel on 127.0.0.1, as the
-/// dev host maps them); status codes and shapes must match, and the values where both runtimes know them.
+/// Functions app's <see cref="TableJourneysBackend"/> resolved from DI (Table stores on Azurite, Kestrel on
+/// 127.0.0.1, as the dev host maps them); status codes and shapes must match, and the values where both runtimes know them.
 /// </summary>
 public sealed class ApiContractTests : IAsyncLifetime
 {
@@ -60,12 +61,18 @@ public sealed class ApiContractTests : IAsyncLifetime
         _ingestors = new IngestorFactory(catalog, new TableUserPartition(_azurite.Tables), new TableTraceOutput(_azurite.Tables));
         _durable.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((TaskName _, object? _, StartOrchestrationOptions? o, CancellationToken _) => o!.InstanceId!);
-        var backend = new TableJourneysBackend(catalog, _azurite.Tables, _ingestors, TimeProvider.System, NullLogger<TableJourneysBackend>.Instance, _durable.Object);
+        // as the dev host maps it: the backend from DI (with the Durable client registered there)
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_azurite.Tables);
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(_ingestors);
+        builder.Services.AddSingleton(_durable.Object);
+        builder.Services.AddSingleton<TableJourneysBackend>();
         _functions = builder.Build();
-        _functions.MapJourneysApi(backend);
+        _functions.MapJourneysApi<TableJourneysBackend>();
         await _functions.StartAsync();
         _functionsHttp = new HttpClient { BaseAddress = new Uri(_functions.Urls.First()) };
     }
@@ -146,6 +153,17 @@ public sealed class ApiContractTests : IAsyncLifetime
         var health = await BothAsync(HttpMethod.Get, "/healthz", null, HttpStatusCode.OK, compareShapes: false);
         Assert.Equal(health.Serve.GetProperty("status").GetString(), health.Functions.GetProperty("status").GetString());
         Assert.Equal(health.Serve.GetProperty("journeys").GetInt32(), health.Functions.GetProperty("journeys").GetInt32());
+    }
+
+    [Fact]
+    public void The_functions_app_resolves_its_backend_without_a_durable_client_in_di()
+    {
+        // the Functions app registers no DurableTaskClient (the trigger binds one): stop gets it through With
+        var services = new ServiceCollection()
+            .AddSingleton(TimeProvider.System).AddSingleton(_azurite.Tables).AddSingleton(new DefinitionCatalog(_azurite.Tables, TimeProvider.System))
+            .AddSingleton(_ingestors).AddLogging().AddSingleton<TableJourneysBackend>()
+            .BuildServiceProvider();
+        Assert.NotNull(services.GetRequiredService<TableJourneysBackend>());
     }
 
     [Fact]
