@@ -149,6 +149,10 @@ public sealed class ApiContractTests : IAsyncLifetime
         var stopped = await BothAsync(HttpMethod.Post, "/v1/journeys/contract/stop", null, HttpStatusCode.OK);
         Assert.Equal(stopped.Serve.GetRawText(), stopped.Functions.GetRawText());
         await BothAsync(HttpMethod.Post, "/v1/journeys/nope/pause", null, HttpStatusCode.NotFound);
+        var republished = await BothAsync(HttpMethod.Put, "/v1/journeys/contract", Journey.Replace("\"Hi\"", "\"Hello\"", StringComparison.Ordinal), HttpStatusCode.Created);
+        Assert.Equal(republished.Serve.GetRawText(), republished.Functions.GetRawText());
+        var versions = await BothAsync(HttpMethod.Get, "/v1/journeys/contract", null, HttpStatusCode.OK);
+        Assert.Equal(versions.Serve.GetRawText(), versions.Functions.GetRawText());
 
         var health = await BothAsync(HttpMethod.Get, "/healthz", null, HttpStatusCode.OK, compareShapes: false);
         Assert.Equal(health.Serve.GetProperty("status").GetString(), health.Functions.GetProperty("status").GetString());

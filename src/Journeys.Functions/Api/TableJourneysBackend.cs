@@ -80,6 +80,11 @@ public sealed class TableJourneysBackend(
         {
             return Task.FromResult(new PublishOutcome(null, false, refused)); // something changed in between
         }
+        if (state?.GetString("Status") is { } word)
+        {
+            // the catalog rewrites the state row whole: keep the status word beside it (a stopped journey stays stopped)
+            tables.Journeys.UpdateEntity(new TableEntity(journeyId, StateRow) { ["Status"] = word }, ETag.All, TableUpdateMode.Merge, cancel);
+        }
         log.LogInformation("Journey {Journey} published as version {Version}", journeyId, version);
         return Task.FromResult(new PublishOutcome(version, true, [], state is null ? JourneyStatusText.Active : Status(state)));
     }
@@ -191,7 +196,7 @@ public sealed class TableJourneysBackend(
 
     private static int Current(TableEntity state) => state.GetInt32("Current") ?? 0;
 
-    /// <summary>The word stored by the last control; absent (never controlled, or rewritten by a publish): from Paused.</summary>
+    /// <summary>The word stored by the last control; absent (never controlled): from Paused.</summary>
     private static string Status(TableEntity state)
     {
         var paused = state.GetBoolean("Paused") == true;
