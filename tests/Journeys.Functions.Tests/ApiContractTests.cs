@@ -191,7 +191,29 @@ public sealed class ApiContractTests : IAsyncLifetime
         Assert.Contains("X-Trace-Last", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
-    /// <summary>The records the enrollment's first decision writes (entered, then the send), as the orchestration's activity writes them.</summary>
+    [Fact]
+    public async Task Rejected_events_are_listed_with_their_reason_and_body_and_serve_says_it_keeps_none()
+    {
+        var ingestion = new EventIngestion(_ingestors, new DeadLetters(_azurite.Tables, TimeProvider.System), TimeProvider.System, NullLogger<EventIngestion>.Instance);
+        await ingestion.IngestAsync(["not json", """{"type":"track","messageId":"m-9","userId":"ann","timestamp":"2026-12-01T10:00:00Z"}"""], _durable.Object, CancellationToken.None);
+
+        var first = await SendAsync(_functionsHttp, HttpMethod.Get, "/v1/rejected?limit=1", null, HttpStatusCode.OK);
+        var item = Assert.Single(first.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("not json", item.GetProperty("body").GetString());
+        Assert.False(string.IsNullOrEmpty(item.GetProperty("reason").GetString()));
+        Assert.False(item.GetProperty("truncated").GetBoolean());
+        Assert.True(DateTimeOffset.UtcNow - item.GetProperty("at").GetDateTimeOffset() < TimeSpan.FromMinutes(5));
+        var next = await SendAsync(_functionsHttp, HttpMethod.Get, $"/v1/rejected?after={Uri.EscapeDataString(first.GetProperty("last").GetString()!)}", null, HttpStatusCode.OK);
+        Assert.Contains("m-9", Assert.Single(next.GetProperty("rejected").EnumerateArray()).GetProperty("body").GetString(), StringComparison.Ordinal);
+        var future = await SendAsync(_functionsHttp, HttpMethod.Get, $"/v1/rejected?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", null, HttpStatusCode.OK);
+        Assert.Equal(0, future.GetProperty("rejected").GetArrayLength());
+
+        var serve = await SendAsync(_serveHttp, HttpMethod.Get, "/v1/rejected", null, HttpStatusCode.NotFound);
+        Assert.Contains("keeps no rejected events", serve.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await BothAsync(HttpMethod.Get, "/v1/rejected?limit=0", null, HttpStatusCode.BadRequest);
+    }
+
+        /// <summary>The records the enrollment's first decision writes (entered, then the send), as the orchestration's activity writes them.</summary>
     private void WriteTrace(string user, TimeSpan offset = default)
     {
         var traces = _ingestors.Traces;

@@ -13,7 +13,7 @@ namespace Journeys.Functions.Api;
 /// <see cref="TableJourneysBackend"/>, so the shapes, codes and errors are serve's. The worker's ASP.NET
 /// Core integration executes the returned <see cref="IResult"/>.
 /// </summary>
-public sealed class JourneyApi(TableJourneysBackend backend, DefinitionCatalog catalog)
+public sealed class JourneyApi(TableJourneysBackend backend, DefinitionCatalog catalog, TimeProvider time)
 {
     [Function("Healthz")]
     public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "healthz")] HttpRequest request) =>
@@ -54,7 +54,11 @@ public sealed class JourneyApi(TableJourneysBackend backend, DefinitionCatalog c
     public Task<IResult> Trace([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/trace")] HttpRequest request) =>
         JourneysApi.TraceAsync(backend, request, request.HttpContext.RequestAborted);
 
-    /// <summary>Segments are published here (serve reads them from its folder): validated alone, stored as given.</summary>
+    [Function("Rejected")]
+    public Task<IResult> Rejected([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/rejected")] HttpRequest request) =>
+        JourneysApi.RejectedAsync(backend, request, time, request.HttpContext.RequestAborted);
+
+        /// <summary>Segments are published here (serve reads them from its folder): validated alone, stored as given.</summary>
     [Function("PublishSegment")]
     public async Task<IResult> PublishSegment([HttpTrigger(AuthorizationLevel.Function, "put", Route = "v1/segments/{id}")] HttpRequest request, string id)
     {

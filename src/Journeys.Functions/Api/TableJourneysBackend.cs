@@ -186,7 +186,34 @@ public sealed class TableJourneysBackend(
     public Task<HealthResponse> HealthAsync(CancellationToken cancel) =>
         Task.FromResult(new HealthResponse("ok", States().Count()));
 
-    private IEnumerable<TableEntity> States() => tables.Journeys.Query<TableEntity>($"RowKey eq '{StateRow}'");
+    /// <summary>The deadletters table (the ingestion's rejected events), from the day of <see cref="RejectedQuery.Since"/>.</summary>
+    public Task<RejectedList?> RejectedAsync(RejectedQuery query, CancellationToken cancel)
+    {
+        var filters = new List<string> { $"PartitionKey ge {KeyText.Literal(query.Since.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture))}" };
+        if (query.After is { } cursor)
+        {
+            var slash = cursor.IndexOf('/', StringComparison.Ordinal);
+            if (slash <= 0) return Task.FromResult<RejectedList?>(null);
+            var (partition, row) = (KeyText.Literal(cursor[..slash]), KeyText.Literal(cursor[(slash + 1)..]));
+            filters.Add($"(PartitionKey gt {partition} or (PartitionKey eq {partition} and RowKey gt {row}))");
+        }
+        var rejected = new List<RejectedRecord>();
+        string? last = null;
+        foreach (var row in tables.DeadLetters.Query<TableEntity>(string.Join(" and ", filters), maxPerPage: Math.Min(query.Limit, 1000), cancellationToken: cancel))
+        {
+            var bar = row.RowKey.IndexOf('|', StringComparison.Ordinal);
+            var at = bar > 0 && long.TryParse(row.RowKey.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                ? new DateTimeOffset(ticks, TimeSpan.Zero)
+                : row.Timestamp ?? default;
+            if (at < query.Since) continue;
+            rejected.Add(new RejectedRecord(at, row.GetString("Source") ?? "", row.GetString("Reason") ?? "", row.GetString("Body") ?? "", row.GetBoolean("Truncated") == true));
+            last = $"{row.PartitionKey}/{row.RowKey}";
+            if (rejected.Count == query.Limit) break;
+        }
+        return Task.FromResult<RejectedList?>(new RejectedList(rejected, last));
+    }
+
+        private IEnumerable<TableEntity> States() => tables.Journeys.Query<TableEntity>($"RowKey eq '{StateRow}'");
 
     private TableEntity? State(string journeyId)
     {

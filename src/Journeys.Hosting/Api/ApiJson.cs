@@ -13,6 +13,7 @@ namespace Journeys.Hosting.Api;
 [JsonSerializable(typeof(PublishResponse))]
 [JsonSerializable(typeof(JourneyStats))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(RejectedList))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Responses are data for programs, not HTML: quotes and '+' stay as they are (as in the trace).</summary>

@@ -38,5 +38,11 @@ public sealed record JourneyStats(
     IReadOnlyDictionary<string, ChannelCounts> Channels,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, PathCounts>> Paths);
 
+/// <summary>An event a runtime could not take: when, from where (the intake), why, and its raw body (cut when very large).</summary>
+public sealed record RejectedRecord(DateTimeOffset At, string Source, string Reason, string Body, bool Truncated);
+
+/// <summary><c>GET /v1/rejected</c>: oldest first; <c>last</c> is the <c>after</c> of the next page (absent on an empty page).</summary>
+public sealed record RejectedList(IReadOnlyList<RejectedRecord> Rejected, string? Last);
+
 /// <summary><c>/healthz</c>. The outbox counts are those of a runtime with an outbox (serve); absent elsewhere.</summary>
 public sealed record HealthResponse(string Status, int Journeys, long? OutboxPending = null, long? OutboxFailed = null);

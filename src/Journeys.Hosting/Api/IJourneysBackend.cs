@@ -29,6 +29,9 @@ public interface IJourneysBackend
     Task<TracePage?> TraceAsync(TraceQuery query, CancellationToken cancel);
 
     Task<HealthResponse> HealthAsync(CancellationToken cancel);
+
+    /// <summary>Events that could not be taken, kept with their raw body and reason, oldest first; null when this runtime keeps none.</summary>
+    Task<RejectedList?> RejectedAsync(RejectedQuery query, CancellationToken cancel);
 }
 
 public enum JourneyCommand
@@ -57,6 +60,9 @@ public sealed record JourneyCounts(JourneySummary Journey, long Active, IReadOnl
 
 /// <summary>Trace filters. <paramref name="After"/> is the <c>X-Trace-Last</c> of the page before (opaque to callers).</summary>
 public sealed record TraceQuery(string? User, string? Journey, DateTimeOffset? Since, string? After, int Limit);
+
+/// <summary>Rejected-event filters: from <paramref name="Since"/>, at most <paramref name="Limit"/>, after the <c>last</c> of the page before.</summary>
+public sealed record RejectedQuery(DateTimeOffset Since, string? After, int Limit);
 
 /// <summary>Trace records (JSON text, one per line) and the cursor of the last one, for the next page.</summary>
 public sealed record TracePage(IReadOnlyList<string> Records, string? Last);

@@ -100,6 +100,34 @@ public static class JourneysApi
             : new TraceLinesResult(page);
     }
 
+    public const int DefaultRejectedLimit = 100;
+    public const int MaxRejectedLimit = 1_000;
+    public static readonly TimeSpan DefaultRejectedWindow = TimeSpan.FromDays(7);
+
+    /// <summary><c>GET /v1/rejected?since=&amp;limit=&amp;after=</c>: rejected events with their reason and raw body (the last 7 days unless <c>since</c>).</summary>
+    public static async Task<IResult> RejectedAsync(IJourneysBackend backend, HttpRequest request, TimeProvider time, CancellationToken cancel)
+    {
+        var query = request.Query;
+        var since = time.GetUtcNow() - DefaultRejectedWindow;
+        if (query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (!EventParser.TryParseTimestamp(sinceText, out since))
+            {
+                return ApiResults.Error(StatusCodes.Status400BadRequest, $"since: '{sinceText}' is not an ISO 8601 date-time with an offset");
+            }
+        }
+        var limit = DefaultRejectedLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxRejectedLimit))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"limit: must be a whole number from 1 to {MaxRejectedLimit}");
+        }
+        var after = query["after"].ToString() is { Length: > 0 } a ? a : null;
+        return await backend.RejectedAsync(new RejectedQuery(since, after, limit), cancel).ConfigureAwait(false) is { } list
+            ? ApiResults.Json(list, ApiJson.Api.RejectedList)
+            : ApiResults.Error(StatusCodes.Status404NotFound, "this runtime keeps no rejected events: POST /v1/events answers each by index");
+    }
+
     /// <summary>The records as JSON lines, and the paging header.</summary>
     private sealed class TraceLinesResult(TracePage page) : IResult
     {

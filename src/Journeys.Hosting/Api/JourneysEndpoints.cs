@@ -14,9 +14,11 @@ public static class JourneysEndpoints
 
     /// <summary>Maps the routes over <paramref name="backend"/>.</summary>
     /// <param name="apiKey">When set, every <c>/v1</c> route needs it in the <c>X-Api-Key</c> header.</param>
+    /// <param name="time">The clock of defaults relative to now (the rejected events' window).</param>
     /// <returns>The <c>/v1</c> group, for a runtime's own routes (serve's <c>POST /v1/events</c>) under the same key.</returns>
-    public static RouteGroupBuilder MapJourneysApi(this IEndpointRouteBuilder routes, IJourneysBackend backend, string? apiKey = null)
+    public static RouteGroupBuilder MapJourneysApi(this IEndpointRouteBuilder routes, IJourneysBackend backend, string? apiKey = null, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         routes.MapGet("/healthz", (CancellationToken cancel) => JourneysApi.HealthAsync(backend, cancel));
 
         var v1 = routes.MapGroup("/v1");
@@ -39,11 +41,12 @@ public static class JourneysEndpoints
         v1.MapPost("/journeys/{id}/stop", (string id, CancellationToken cancel) => JourneysApi.ControlAsync(backend, id, JourneyCommand.Stop, cancel));
         v1.MapGet("/journeys/{id}/stats", (string id, CancellationToken cancel) => JourneysApi.StatsAsync(backend, id, cancel));
         v1.MapGet("/trace", (HttpRequest request, CancellationToken cancel) => JourneysApi.TraceAsync(backend, request, cancel));
+        v1.MapGet("/rejected", (HttpRequest request, CancellationToken cancel) => JourneysApi.RejectedAsync(backend, request, time, cancel));
         return v1;
     }
 
-    /// <summary>Maps the routes over the <typeparamref name="TBackend"/> registered in the app's services (the dev host: the Functions app's Table backend).</summary>
+    /// <summary>Maps the routes over the <typeparamref name="TBackend"/> registered in the app's services (the dev host: the Functions app's Table backend), on the registered TimeProvider if any.</summary>
     public static RouteGroupBuilder MapJourneysApi<TBackend>(this IEndpointRouteBuilder routes, string? apiKey = null)
         where TBackend : IJourneysBackend =>
-        routes.MapJourneysApi(routes.ServiceProvider.GetRequiredService<TBackend>(), apiKey);
+        routes.MapJourneysApi(routes.ServiceProvider.GetRequiredService<TBackend>(), apiKey, routes.ServiceProvider.GetService<TimeProvider>());
 }

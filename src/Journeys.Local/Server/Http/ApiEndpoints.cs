@@ -7,9 +7,9 @@ namespace Journeys.Local.Server.Http;
 /// <summary>serve's HTTP API (DESIGN §6): the shared routes over <see cref="ServeBackend"/>, and event intake into the engine loop.</summary>
 public static class ApiEndpoints
 {
-    public static void Map(WebApplication app, ServerOptions options, EngineHost engine, ReadModelGate reads)
+    public static void Map(WebApplication app, ServerOptions options, EngineHost engine, ReadModelGate reads, TimeProvider time)
     {
-        var v1 = app.MapJourneysApi(new ServeBackend(engine, reads), options.ApiKey);
+        var v1 = app.MapJourneysApi(new ServeBackend(engine, reads), options.ApiKey, time);
         v1.MapEventIntake(engine, options.MaxBodyBytes, options.MaxBatchEvents);
     }
 }

@@ -76,6 +76,9 @@ public sealed class ServeBackend(EngineHost engine, ReadModelGate reads) : IJour
         return Task.FromResult(new HealthResponse("ok", engine.Journeys.Count, outbox.GetValueOrDefault(SqliteOutbox.Pending), outbox.GetValueOrDefault(SqliteOutbox.Failed)));
     }
 
-    private JourneySummary Summary(PublishedJourney journey) =>
+    /// <summary>serve keeps no rejected events: <c>POST /v1/events</c> answers each by index, and nothing of it is stored.</summary>
+    public Task<RejectedList?> RejectedAsync(RejectedQuery query, CancellationToken cancel) => Task.FromResult<RejectedList?>(null);
+
+        private JourneySummary Summary(PublishedJourney journey) =>
         new(journey.JourneyId, engine.Definitions.Journey(journey.JourneyId)?.Definition.Name, journey.CurrentVersion, journey.Status);
 }
