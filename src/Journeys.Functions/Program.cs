@@ -5,6 +5,7 @@ using Journeys.Core.Engine;
 using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
 using Journeys.Functions;
+using Journeys.Functions.Api;
 using Journeys.Functions.Channels;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
@@ -15,6 +16,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 var builder = FunctionsApplication.CreateBuilder(args);
+// HTTP triggers on ASP.NET Core: they take HttpRequest and return the shared API's IResult
+builder.ConfigureFunctionsWebApplication();
 
 // worker logs go to Application Insights directly (APPLICATIONINSIGHTS_CONNECTION_STRING)
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
@@ -54,5 +57,6 @@ builder.Services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeo
 builder.Services.AddSingleton<AcsChannels>();
 builder.Services.AddSingleton<WebhookChannel>();
 builder.Services.AddSingleton<ChannelDispatcher>();
+builder.Services.AddSingleton<TableJourneysBackend>();
 
 builder.Build().Run();

@@ -5,6 +5,7 @@ using Azure.Communication.Email;
 using Azure.Communication.Sms;
 using Azure.Core;
 using Journeys.Core.Engine;
+using Journeys.Hosting.Webhooks;
 
 namespace Journeys.Functions.Channels;
 
@@ -19,7 +20,7 @@ public sealed class AcsChannels(JourneysSettings settings, TokenCredential crede
     private readonly Lazy<EmailClient> _email = new(() => new EmailClient(Endpoint(settings), credential));
     private readonly Lazy<SmsClient> _sms = new(() => new SmsClient(Endpoint(settings), credential));
 
-    public Task SendEmailAsync(SendMessage message, CancellationToken cancellation) => RetryAfter.RunAsync(async () =>
+    public Task SendEmailAsync(SendMessage message, CancellationToken cancellation) => InlineRetry.RunAsync(async () =>
     {
         var sender = settings.EmailSender ?? throw new InvalidOperationException("Acs__emailSender is not set");
         var content = new EmailContent(message.Content.GetValueOrDefault("subject") ?? "")
@@ -38,11 +39,11 @@ public sealed class AcsChannels(JourneysSettings settings, TokenCredential crede
         }
         catch (RequestFailedException e) when (e.Status is 429 or 503)
         {
-            throw new ThrottledException("email", RetryAfter.Parse(e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var after) == true ? after : null, time.GetUtcNow()));
+            throw new ThrottledException("email", RetryAfterHeader.Wait(e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var after) == true ? after : null, time.GetUtcNow()));
         }
     }, time, cancellation);
 
-    public Task SendSmsAsync(SendMessage message, CancellationToken cancellation) => RetryAfter.RunAsync(async () =>
+    public Task SendSmsAsync(SendMessage message, CancellationToken cancellation) => InlineRetry.RunAsync(async () =>
     {
         var from = settings.SmsFrom ?? throw new InvalidOperationException("Acs__smsFrom is not set");
         var options = new SmsSendOptions(enableDeliveryReport: false) { Tag = message.IdempotencyKey };
@@ -53,7 +54,7 @@ public sealed class AcsChannels(JourneysSettings settings, TokenCredential crede
         }
         catch (RequestFailedException e) when (e.Status is 429 or 503)
         {
-            throw new ThrottledException("sms", RetryAfter.Parse(e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var after) == true ? after : null, time.GetUtcNow()));
+            throw new ThrottledException("sms", RetryAfterHeader.Wait(e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out var after) == true ? after : null, time.GetUtcNow()));
         }
         if (!response.Value.Successful)
         {

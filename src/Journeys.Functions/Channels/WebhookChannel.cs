@@ -1,42 +1,42 @@
-using System.Net;
-using System.Text;
 using Journeys.Core.Engine;
+using Journeys.Hosting.Webhooks;
+using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.Channels;
 
 /// <summary>
-/// Webhook steps: the rendered body to the rendered URL with the step's headers and an
-/// <c>Idempotency-Key</c> header, ten seconds at most (the named client's timeout). 429 and 5xx are
-/// retried (Retry-After honoured); other 4xx are the receiver's refusal and fail the activity.
+/// Webhook steps through the shared <see cref="WebhookSender"/> (serve's too): the rendered body to the
+/// rendered URL with the step's headers and an <c>Idempotency-Key</c> header. 408, 429, 5xx, timeouts and
+/// refused connections throw <see cref="ThrottledException"/> with the server's Retry-After, waited here
+/// when short, else left to the send activity's retry policy; another status fails the activity.
 /// </summary>
-public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time)
+public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time, ILogger<WebhookChannel> log)
 {
     public const string ClientName = "webhooks";
 
-    public Task SendAsync(SendMessage message, CancellationToken cancellation) => RetryAfter.RunAsync(async () =>
+    /// <summary>Attempts are the activity's: the sender never gives up on its own (the policy's count is not reached).</summary>
+    private static readonly WebhookPolicy Policy = WebhookPolicy.Default with { MaxAttempts = int.MaxValue };
+
+    public Task SendAsync(SendMessage message, CancellationToken cancellation)
     {
-        var method = new HttpMethod(message.Content.GetValueOrDefault("method") ?? "POST");
-        using var request = new HttpRequestMessage(method, message.To);
-        if (message.Content.GetValueOrDefault("body") is { } body && method != HttpMethod.Get)
+        var request = WebhookRequest.Create(
+            message.To,
+            message.Content.GetValueOrDefault("method"),
+            message.Headers.Select(h => new KeyValuePair<string, string?>(h.Key, h.Value)),
+            message.Content.GetValueOrDefault("body"),
+            message.IdempotencyKey,
+            message.JourneyId);
+        var sender = new WebhookSender(clients.CreateClient(ClientName), Policy, time, log);
+        var attempt = 0;
+        return InlineRetry.RunAsync(async () =>
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        }
-        foreach (var (name, value) in message.Headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
+            switch (await sender.SendAsync(request, ++attempt, cancellation))
             {
-                request.Content?.Headers.TryAddWithoutValidation(name, value);
+                case WebhookOutcome.Retry retry:
+                    throw new ThrottledException("webhook", retry.FromServer ? retry.After : null);
+                case WebhookOutcome.Failed failed:
+                    throw new HttpRequestException($"webhook failed: {failed.Error}");
             }
-        }
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", message.IdempotencyKey);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellation);
-        if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
-        {
-            throw new ThrottledException("webhook", RetryAfter.From(response.Headers.RetryAfter, time.GetUtcNow()));
-        }
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"webhook answered {(int)response.StatusCode}", null, response.StatusCode);
-        }
-    }, time, cancellation);
+        }, time, cancellation);
+    }
 }

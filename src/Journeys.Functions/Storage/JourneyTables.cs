@@ -13,6 +13,9 @@ public sealed class JourneyTables
     public const string SchedulesTable = "schedules";
     public const string DeadLettersTable = "deadletters";
 
+    /// <summary>A copy of each trace record by journey (the admin API's stats and trace by journey read it, not the users table).</summary>
+    public const string JourneyTraceTable = "journeytrace";
+
     private readonly TableServiceClient _service;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -40,6 +43,8 @@ public sealed class JourneyTables
     public TableClient Schedules => Table(SchedulesTable);
 
     public TableClient DeadLetters => Table(DeadLettersTable);
+
+    public TableClient JourneyTrace => Table(JourneyTraceTable);
 
     public RuntimeStores Stores() => new(
         new TableProfileStore(Users),

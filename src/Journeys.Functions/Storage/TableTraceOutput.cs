@@ -25,14 +25,18 @@ public sealed class TableTraceOutput(JourneyTables tables) : IRuntimeOutput
     public void Trace(TraceRecord record)
     {
         var scope = Current.Value ?? throw new InvalidOperationException("trace records are written within a scope");
-        var row = new TableEntity(record.User, UserRows.Trace(record.At, scope.Name, scope.Next++))
+        var rowKey = UserRows.Trace(record.At, scope.Name, scope.Next++);
+        var json = TraceJson(record);
+        var row = new TableEntity(record.User, rowKey)
         {
             ["Journey"] = record.Journey,
             ["At"] = record.At,
             ["Kind"] = record.Kind,
-            ["Record"] = TraceJson(record),
+            ["Record"] = json,
         };
         tables.Users.UpsertEntity(row, TableUpdateMode.Replace);
+        // the same idempotent upsert by journey, so stats never scan the users table
+        tables.JourneyTrace.UpsertEntity(JourneyTraceRows.Row(record, rowKey, json), TableUpdateMode.Replace);
     }
 
     public void Send(SendMessage message) =>

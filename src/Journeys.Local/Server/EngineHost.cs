@@ -2,13 +2,13 @@ using Journeys.Core.Audience;
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Core.Runtime;
+using Journeys.Hosting.Api;
+using Journeys.Hosting.Intake;
+using Journeys.Hosting.Publishing;
 using Journeys.Local.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Journeys.Local.Server;
-
-/// <summary>What became of a batch of events once it is durable.</summary>
-public readonly record struct IngestCounts(int Accepted, int Duplicates);
 
 /// <summary>
 /// The one writer: a loop that owns the runtime and its SQLite connection. Requests queue work
@@ -22,7 +22,7 @@ public readonly record struct IngestCounts(int Accepted, int Duplicates);
 /// parallelism is across stages instead: request parsing on Kestrel's threads, this loop, and the
 /// dispatcher on its own connection. Per-user order is the queue's order.
 /// </remarks>
-public sealed class EngineHost : IAsyncDisposable
+public sealed class EngineHost : IEventIntake, IAsyncDisposable
 {
     private readonly ServerOptions _options;
     private readonly TimeProvider _time;
@@ -451,6 +451,3 @@ public sealed class EngineHost : IAsyncDisposable
         }
     }
 }
-
-/// <summary>A publish's result: the version now current (null when refused), whether it is new, and the problems that refused it.</summary>
-public sealed record PublishOutcome(int? Version, bool Created, IReadOnlyList<DefinitionProblem> Problems);

@@ -110,7 +110,7 @@ public sealed class JourneysServer : IAsyncDisposable
             throw;
         }
         engine.MessagesQueued += dispatcher.Wake;
-        ApiEndpoints.Map(app, options, engine, reads);
+        ApiEndpoints.Map(app, options, engine, reads, time);
         Dashboard.Map(app);
         var server = new JourneysServer(app, engine, dispatcher, reads, options, definitions);
         server._owned.AddRange(owned);

@@ -1,5 +1,6 @@
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
+using Journeys.Hosting.Publishing;
 using Journeys.Local.Storage;
 
 namespace Journeys.Local.Server;
@@ -11,24 +12,11 @@ namespace Journeys.Local.Server;
 public sealed class ServedDefinitions(IReadOnlyList<(string File, string Json)> segments)
 {
     /// <summary>The file name a stored version is reported under in problems.</summary>
-    public static string FileOf(string journeyId, int? version = null) =>
-        version is null ? $"{journeyId}{DefinitionLoader.JourneySuffix}" : $"{journeyId}@v{version}{DefinitionLoader.JourneySuffix}";
+    public static string FileOf(string journeyId, int? version = null) => PublishRules.FileOf(journeyId, version);
 
     /// <summary>The problems publishing <paramref name="json"/> as journey <paramref name="journeyId"/> would have (none: it can be published).</summary>
-    public IReadOnlyList<DefinitionProblem> Check(string journeyId, string json, IEnumerable<StoredJourneyVersion> current)
-    {
-        var file = FileOf(journeyId);
-        var others = current.Where(v => v.JourneyId != journeyId).Select(v => (FileOf(v.JourneyId, v.Version), v.Definition));
-        var loaded = DefinitionLoader.Load([.. segments, .. others, (file, json)]);
-        var problems = loaded.Problems.Where(p => p.File == file).ToList();
-        var journey = loaded.Journeys.FirstOrDefault(j => j.Id == journeyId);
-        if (problems.Count == 0 && journey is null)
-        {
-            var id = DefinitionReader.ReadJourney(file, json).Definition?.Id;
-            problems.Add(new DefinitionProblem(file, "$.id", $"the id '{id}' does not match the journey '{journeyId}' it is published as"));
-        }
-        return problems;
-    }
+    public IReadOnlyList<DefinitionProblem> Check(string journeyId, string json, IEnumerable<StoredJourneyVersion> current) =>
+        PublishRules.Check(journeyId, json, segments, current.Where(v => v.JourneyId != journeyId).Select(v => (FileOf(v.JourneyId, v.Version), v.Definition)));
 
     /// <summary>
     /// The served set: each journey's current version takes entries; every earlier version stays

@@ -1,3 +1,4 @@
+using Journeys.Hosting.Publishing;
 using Microsoft.Data.Sqlite;
 
 namespace Journeys.Local.Storage;
@@ -111,7 +112,7 @@ public sealed class SqliteJourneyCatalog
     public (int Version, bool Created) Publish(string journeyId, string definition, DateTimeOffset at)
     {
         var current = Current(journeyId);
-        if (current is not null && string.Equals(current.Definition, definition, StringComparison.Ordinal))
+        if (current is not null && PublishRules.IsUnchanged(current.Definition, definition))
         {
             return (current.Version, false);
         }

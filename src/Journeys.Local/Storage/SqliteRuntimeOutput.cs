@@ -1,5 +1,6 @@
 using Journeys.Core.Engine;
 using Journeys.Core.Runtime;
+using Journeys.Hosting.Stats;
 using Microsoft.Data.Sqlite;
 
 namespace Journeys.Local.Storage;
@@ -57,7 +58,7 @@ public sealed class SqliteRuntimeOutput : IRuntimeOutput
         _trace.Parameters[2].Value = record.Journey;
         _trace.Parameters[3].Value = record.ToJson();
         _database.Ready(_trace).ExecuteNonQuery();
-        foreach (var metric in StatisticsMetrics.Of(record))
+        foreach (var metric in StatsMetrics.Of(record))
         {
             Count(record.Journey, metric);
         }
@@ -75,7 +76,7 @@ public sealed class SqliteRuntimeOutput : IRuntimeOutput
 
     public void Advanced(EnrollmentState before, EnrollmentState after)
     {
-        foreach (var metric in StatisticsMetrics.Of(before, after))
+        foreach (var metric in StatsMetrics.Of(before, after))
         {
             Count(after.JourneyId, metric);
         }

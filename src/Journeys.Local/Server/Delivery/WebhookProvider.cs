@@ -1,20 +1,20 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
+using Journeys.Hosting.Webhooks;
 using Journeys.Local.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Journeys.Local.Server.Delivery;
 
 /// <summary>
-/// Calls each message's URL (<c>to</c>) with its method, headers and body, and an
-/// <c>Idempotency-Key</c> header. 2xx delivers; 408, 429 and 5xx, timeouts and connection failures
-/// retry with exponential backoff (or the server's Retry-After) until the attempts run out; any other
-/// status fails at once. Logs carry the journey, step, status and attempt, never the URL or body.
+/// Webhook messages through the shared <see cref="WebhookSender"/>: each message's URL (<c>to</c>) with its
+/// method, headers and body, and an <c>Idempotency-Key</c> header. A retry is left to the outbox, which
+/// tries again after the sender's wait (the server's Retry-After, or the doubling backoff).
 /// </summary>
 public sealed class WebhookProvider(HttpClient http, WebhookOptions options, TimeProvider time, ILogger<WebhookProvider> log) : IChannelProvider
 {
     private const int Parallelism = 8;
+
+    private readonly WebhookSender _sender = new(http, new WebhookPolicy(options.Timeout, options.MaxAttempts, options.Backoff, options.MaxBackoff), time, log);
 
     public string Name => "webhook";
 
@@ -28,104 +28,43 @@ public sealed class WebhookProvider(HttpClient http, WebhookOptions options, Tim
 
     private async Task<DeliveryResult> DeliverOneAsync(OutboxMessage message, CancellationToken cancel)
     {
-        var attempt = message.Attempts + 1;
-        HttpRequestMessage request;
+        WebhookRequest request;
         try
         {
             request = Request(message);
         }
-        catch (Exception e) when (e is JsonException or UriFormatException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             return new DeliveryResult.Failed($"not a deliverable webhook: {e.Message}");
         }
-        using (request)
+        return await _sender.SendAsync(request, message.Attempts + 1, cancel).ConfigureAwait(false) switch
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(options.Timeout);
-            try
-            {
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    return DeliveryResult.Done;
-                }
-                log.LogWarning("Webhook for journey {Journey} answered {Status} (attempt {Attempt})", message.JourneyId, status, attempt);
-                if (status is 408 or 429 or >= 500)
-                {
-                    return Again(attempt, RetryAfter(response), $"HTTP {status}");
-                }
-                return new DeliveryResult.Failed($"HTTP {status}");
-            }
-            catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
-            {
-                log.LogWarning("Webhook for journey {Journey} timed out after {Timeout} (attempt {Attempt})", message.JourneyId, options.Timeout, attempt);
-                return Again(attempt, null, "timed out");
-            }
-            catch (HttpRequestException e)
-            {
-                log.LogWarning("Webhook for journey {Journey} failed: {Error} (attempt {Attempt})", message.JourneyId, e.HttpRequestError, attempt);
-                return Again(attempt, null, $"connection failed: {e.HttpRequestError}");
-            }
-        }
+            WebhookOutcome.Retry retry => new DeliveryResult.Retry(retry.After, retry.Error),
+            WebhookOutcome.Failed failed => new DeliveryResult.Failed(failed.Error),
+            _ => DeliveryResult.Done,
+        };
     }
 
-    private DeliveryResult Again(int attempt, TimeSpan? retryAfter, string error)
-    {
-        if (attempt >= options.MaxAttempts)
-        {
-            return new DeliveryResult.Failed($"{error}; gave up after {attempt} attempts");
-        }
-        var backoff = options.Backoff * Math.Pow(2, attempt - 1);
-        if (backoff > options.MaxBackoff) backoff = options.MaxBackoff;
-        return new DeliveryResult.Retry(retryAfter ?? backoff, error);
-    }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is not { } header) return null;
-        if (header.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        if (header.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-        return null;
-    }
-
-    private static HttpRequestMessage Request(OutboxMessage message)
+    /// <summary>The outbox line (DESIGN §6 format) as a webhook call.</summary>
+    private static WebhookRequest Request(OutboxMessage message)
     {
         using var doc = JsonDocument.Parse(message.Line);
         var root = doc.RootElement;
-        var url = new Uri(root.GetProperty("to").GetString()!, UriKind.Absolute);
-        if (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new FormatException($"scheme '{url.Scheme}' is not http or https");
-        }
         var content = root.GetProperty("content");
-        var method = content.TryGetProperty("method", out var m) && m.GetString() is { Length: > 0 } name ? new HttpMethod(name.ToUpperInvariant()) : HttpMethod.Post;
-        var request = new HttpRequestMessage(method, url);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", root.GetProperty("idempotencyKey").GetString());
-        string? contentType = null;
-        if (content.TryGetProperty("headers", out var headers))
+        var headers = new List<KeyValuePair<string, string?>>();
+        if (content.TryGetProperty("headers", out var h))
         {
-            foreach (var header in headers.EnumerateObject())
+            foreach (var header in h.EnumerateObject())
             {
-                if (string.Equals(header.Name, "Content-Type", StringComparison.OrdinalIgnoreCase))
-                {
-                    contentType = header.Value.GetString();
-                }
-                else
-                {
-                    request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
-                }
+                headers.Add(new(header.Name, header.Value.GetString()));
             }
         }
-        if (content.TryGetProperty("body", out var body) && body.GetString() is { } text)
-        {
-            request.Content = new StringContent(text, Encoding.UTF8);
-            request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType ?? "application/json; charset=utf-8");
-        }
-        return request;
+        return WebhookRequest.Create(
+            root.GetProperty("to").GetString(),
+            content.TryGetProperty("method", out var m) ? m.GetString() : null,
+            headers,
+            content.TryGetProperty("body", out var body) ? body.GetString() : null,
+            root.GetProperty("idempotencyKey").GetString() ?? "",
+            message.JourneyId);
     }
 }

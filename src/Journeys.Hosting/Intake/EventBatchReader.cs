@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Journeys.Core.Audience;
 
-namespace Journeys.Local.Server.Http;
+namespace Journeys.Hosting.Intake;
 
 /// <summary>An event of a batch that was not taken, by its position in the batch.</summary>
 public sealed record RejectedEvent(int Index, string? MessageId, string Error);

@@ -1,6 +1,6 @@
 using Journeys.Core.Engine;
 
-namespace Journeys.Local.Storage;
+namespace Journeys.Hosting.Stats;
 
 /// <summary>
 /// The counters behind <c>GET /v1/journeys/{id}/stats</c>, named <c>kind[:detail...]</c>:
@@ -10,7 +10,7 @@ namespace Journeys.Local.Storage;
 /// <c>step:{step}</c> (steps reached: a send sent or suppressed, a branch, split or waitFor outcome,
 /// or a wait begun at a delay or waitFor).
 /// </summary>
-public static class StatisticsMetrics
+public static class StatsMetrics
 {
     public static IEnumerable<string> Of(TraceRecord record)
     {

@@ -1,12 +1,16 @@
-using Journeys.Local.Storage;
+using Journeys.Hosting.Api;
 
-namespace Journeys.Local.Server.Http;
+namespace Journeys.Hosting.Stats;
 
-/// <summary>Shapes the stored counters (<see cref="StatisticsMetrics"/>) into the stats response.</summary>
+/// <summary>
+/// Shapes a runtime's counters (named as <see cref="StatsMetrics"/> names them) into the one stats response;
+/// metrics it does not know are left out.
+/// </summary>
 public static class JourneyStatsBuilder
 {
-    public static JourneyStats Build(PublishedJourney journey, JourneyCounters counters)
+    public static JourneyStats Build(JourneyCounts counters)
     {
+        var journey = counters.Journey;
         var counts = counters.Counts;
         long Count(string metric) => counts.GetValueOrDefault(metric);
         var exited = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -43,7 +47,7 @@ public static class JourneyStatsBuilder
             }
         }
         return new JourneyStats(
-            journey.JourneyId, journey.CurrentVersion, journey.Status,
+            journey.Id, journey.Version, journey.Status,
             Count("entered"), counters.Active, Count("completed"), Count("converted"),
             exited, rejected, steps,
             channels.ToDictionary(c => c.Key, c => new ChannelCounts(c.Value.Sent, c.Value.Suppressed), StringComparer.Ordinal),

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using Journeys.Hosting.Intake;
 
-namespace Journeys.Local.Server.Http;
+namespace Journeys.Hosting.Api;
+
+// The response bodies of DESIGN §6, one definition each, for every runtime that answers the routes.
 
 public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);
 
@@ -10,6 +12,7 @@ public sealed record ProblemItem(string File, string Path, string Message);
 /// <summary>Every error body: what is wrong, and for a refused publish each problem with its JSON path.</summary>
 public sealed record ErrorResponse(string Error, IReadOnlyList<ProblemItem>? Problems = null);
 
+/// <summary>A journey as listed, and as pause, resume and stop answer.</summary>
 public sealed record JourneySummary(string Id, string? Name, int Version, string Status);
 
 public sealed record JourneyDetail(string Id, string? Name, int Version, string Status, IReadOnlyList<int> Versions, JsonElement Definition);
@@ -35,20 +38,11 @@ public sealed record JourneyStats(
     IReadOnlyDictionary<string, ChannelCounts> Channels,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, PathCounts>> Paths);
 
-public sealed record HealthResponse(string Status, int Journeys, long OutboxPending, long OutboxFailed);
+/// <summary>An event a runtime could not take: when, from where (the intake), why, and its raw body (cut when very large).</summary>
+public sealed record RejectedRecord(DateTimeOffset At, string Source, string Reason, string Body, bool Truncated);
 
-/// <summary>Source-generated serialization for every response: no reflection on the request path.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(IngestResponse))]
-[JsonSerializable(typeof(ErrorResponse))]
-[JsonSerializable(typeof(IReadOnlyList<JourneySummary>))]
-[JsonSerializable(typeof(JourneySummary))]
-[JsonSerializable(typeof(JourneyDetail))]
-[JsonSerializable(typeof(PublishResponse))]
-[JsonSerializable(typeof(JourneyStats))]
-[JsonSerializable(typeof(HealthResponse))]
-public sealed partial class ApiJson : JsonSerializerContext
-{
-    /// <summary>Responses are data for programs, not HTML: quotes and '+' stay as they are (as in the trace).</summary>
-    public static ApiJson Api { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-}
+/// <summary><c>GET /v1/rejected</c>: oldest first; <c>last</c> is the <c>after</c> of the next page (absent on an empty page).</summary>
+public sealed record RejectedList(IReadOnlyList<RejectedRecord> Rejected, string? Last);
+
+/// <summary><c>/healthz</c>. The outbox counts are those of a runtime with an outbox (serve); absent elsewhere.</summary>
+public sealed record HealthResponse(string Status, int Journeys, long? OutboxPending = null, long? OutboxFailed = null);

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Journeys.Core.Engine;
+
+namespace Journeys.Hosting.Stats;
+
+/// <summary>
+/// The <see cref="StatsMetrics"/> counters of one journey from its trace records alone, for a runtime that
+/// keeps the trace but no counters (the Functions app). Records of one user must come in the order written.
+/// Differences from counters kept on the write path, by construction: <c>step:</c> counts only steps that
+/// leave a record (sends, branch, split and waitFor outcomes), not waits begun at a delay; a split path's
+/// conversion is credited to the paths recorded since the user's last <c>entered</c>.
+/// </summary>
+public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
+{
+    private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _splitPathsByUser = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    /// <summary>Enrollments entered and not yet completed or exited.</summary>
+    public long Active
+    {
+        get
+        {
+            var ended = _counts.GetValueOrDefault(TraceKind.Completed);
+            foreach (var (metric, n) in _counts)
+            {
+                if (metric.StartsWith("exited:", StringComparison.Ordinal)) ended += n;
+            }
+            return Math.Max(0, _counts.GetValueOrDefault(TraceKind.Entered) - ended);
+        }
+    }
+
+    /// <summary>Counts one trace record (its JSON text, DESIGN §6); text that is not a record is skipped.</summary>
+    public void Add(string? recordJson)
+    {
+        if (string.IsNullOrEmpty(recordJson)) return;
+        TraceRecord record;
+        try
+        {
+            using var doc = JsonDocument.Parse(recordJson);
+            var root = doc.RootElement;
+            if (Text(root, "kind") is not { } kind || Text(root, "user") is not { } user) return;
+            record = new TraceRecord(default, user, Text(root, "journey") ?? "", kind, Text(root, "step"), Text(root, "channel"), Text(root, "path"), Text(root, "reason"));
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        Add(record);
+    }
+
+    public void Add(TraceRecord record)
+    {
+        foreach (var metric in StatsMetrics.Of(record))
+        {
+            Bump(metric);
+        }
+        switch (record.Kind)
+        {
+            case TraceKind.Entered:
+                _splitPathsByUser.Remove(record.User);
+                break;
+            case TraceKind.Path when record.Step is { } step && splitSteps.Contains(step):
+                if (!_splitPathsByUser.TryGetValue(record.User, out var taken))
+                {
+                    _splitPathsByUser[record.User] = taken = [];
+                }
+                taken.Add($"path-converted:{step}:{record.Path}");
+                break;
+            case TraceKind.Converted when _splitPathsByUser.Remove(record.User, out var paths):
+                foreach (var metric in paths)
+                {
+                    Bump(metric);
+                }
+                break;
+        }
+    }
+
+    private void Bump(string metric) => _counts[metric] = _counts.GetValueOrDefault(metric) + 1;
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
