@@ -36,16 +36,15 @@ builder.Services.AddSingleton<TableScheduleStore>();
 builder.Services.AddSingleton<Retention>();
 builder.Services.AddSingleton(sp => sp.GetRequiredService<JourneyTables>().Stores());
 builder.Services.AddSingleton<DefinitionCatalog>();
-builder.Services.AddSingleton<IJourneyCatalog>(sp => sp.GetRequiredService<DefinitionCatalog>());
 builder.Services.AddSingleton<TableTraceOutput>();
 builder.Services.AddSingleton<TableUserPartition>();
 builder.Services.AddSingleton(EngineOptions.Default);
 builder.Services.AddSingleton(sp => new EnrollmentActivities(
-    sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableTraceOutput>(), sp.GetRequiredService<EngineOptions>()));
+    sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>()));
 builder.Services.AddSingleton(sp =>
 {
     var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");
-    return new EnrollmentOrchestrator(sp.GetRequiredService<IJourneyCatalog>(), sp.GetRequiredService<EngineOptions>(), decision =>
+    return new EnrollmentOrchestrator(sp.GetRequiredService<EngineOptions>(), decision =>
         log.LogInformation("Enrollment {InstanceId} took {Input}: now {Status} at {Step} ({Effects} effects, generation {Generation})",
             decision.InstanceId, decision.Input, decision.Status, decision.Step, decision.Effects, decision.Generation));
 });
