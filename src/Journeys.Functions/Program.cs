@@ -6,6 +6,7 @@ using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
 using Journeys.Functions;
 using Journeys.Functions.Channels;
+using Journeys.Functions.Durable;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -53,5 +54,6 @@ builder.Services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeo
 builder.Services.AddSingleton<AcsChannels>();
 builder.Services.AddSingleton<WebhookChannel>();
 builder.Services.AddSingleton<ChannelDispatcher>();
+builder.Services.AddSingleton<IMessageDelivery>(sp => sp.GetRequiredService<ChannelDispatcher>());
 
 builder.Build().Run();

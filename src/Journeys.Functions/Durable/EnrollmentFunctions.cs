@@ -1,5 +1,4 @@
 using Journeys.Core.Orchestration;
-using Journeys.Functions.Channels;
 using Journeys.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -13,7 +12,7 @@ public sealed class EnrollmentFunctions(
     TableUserPartition users,
     DefinitionCatalog catalog,
     TableTraceOutput traces,
-    ChannelDispatcher channels)
+    IMessageDelivery channels)
 {
     [Function(ActivityNames.Orchestrator)]
     public Task<string?> RunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
