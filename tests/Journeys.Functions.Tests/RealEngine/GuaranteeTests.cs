@@ -156,6 +156,31 @@ public sealed class GuaranteeTests
         Assert.True(host.Decisions.Max(d => d.Generation) >= 2, $"continued as new {host.Decisions.Max(d => d.Generation)} times");
     }
 
+    [Theory]
+    [InlineData(Backend.InMemory)]
+    [InlineData(Backend.AzureStorage)]
+    public async Task A_stop_recorded_in_the_partition_ends_the_enrollment_and_a_resend_sends_nothing_twice(Backend backend)
+    {
+        await using var host = await RealEngineHost.StartAsync(backend, Journeys(WaitLong));
+        await host.IngestAsync(Track("b1", "u1", "Begin"));
+        await RealEngineHost.WaitUntilAsync(() => host.TraceLines("u1").Count == 1, Limit, "entered");
+
+        // as the admin API's stop: the stop is written to the enrollment row, then the orchestration is woken
+        var signals = new Durable.BufferedSignals();
+        Assert.Equal(1, host.Ingestors.Create(signals).Stop("long", DateTimeOffset.UtcNow));
+        await signals.FlushAsync(host.Client, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, CancellationToken.None);
+        await host.WaitForCompletionAsync("long:u1:1", Limit);
+        Assert.Equal(["entered", "exited"], Kinds(host.TraceLines("u1")));
+
+        // the send activity run again for a delivered message (a retry after a crash): the sent-mark stops it
+        var message = new SendMessage(DateTimeOffset.UtcNow, "long:u1:1", "u1", "long", "yes", Core.Definitions.Channel.Webhook,
+            "https://example.test/yes", new Dictionary<string, string>(), new Dictionary<string, string>(), "long:u1:1|yes|1");
+        var json = OrchestrationJson.Write(message);
+        Assert.Equal("ok", await host.Functions.Send(json, CancellationToken.None));
+        Assert.Equal("sent-before", await host.Functions.Send(json, CancellationToken.None));
+        Assert.Equal(1, host.DeliveriesOf(message.IdempotencyKey));
+    }
+
     private static string[] Kinds(IReadOnlyList<string> lines) =>
         [.. lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()!)];
 }
