@@ -7,6 +7,7 @@ using Journeys.Core.Runtime;
 using Journeys.Functions;
 using Journeys.Functions.Api;
 using Journeys.Functions.Channels;
+using Journeys.Functions.Durable;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
@@ -39,16 +40,15 @@ builder.Services.AddSingleton<TableScheduleStore>();
 builder.Services.AddSingleton<Retention>();
 builder.Services.AddSingleton(sp => sp.GetRequiredService<JourneyTables>().Stores());
 builder.Services.AddSingleton<DefinitionCatalog>();
-builder.Services.AddSingleton<IJourneyCatalog>(sp => sp.GetRequiredService<DefinitionCatalog>());
 builder.Services.AddSingleton<TableTraceOutput>();
 builder.Services.AddSingleton<TableUserPartition>();
 builder.Services.AddSingleton(EngineOptions.Default);
 builder.Services.AddSingleton(sp => new EnrollmentActivities(
-    sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableTraceOutput>(), sp.GetRequiredService<EngineOptions>()));
+    sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>()));
 builder.Services.AddSingleton(sp =>
 {
     var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");
-    return new EnrollmentOrchestrator(sp.GetRequiredService<IJourneyCatalog>(), sp.GetRequiredService<EngineOptions>(), decision =>
+    return new EnrollmentOrchestrator(sp.GetRequiredService<EngineOptions>(), decision =>
         log.LogInformation("Enrollment {InstanceId} took {Input}: now {Status} at {Step} ({Effects} effects, generation {Generation})",
             decision.InstanceId, decision.Input, decision.Status, decision.Step, decision.Effects, decision.Generation));
 });
@@ -58,5 +58,6 @@ builder.Services.AddSingleton<AcsChannels>();
 builder.Services.AddSingleton<WebhookChannel>();
 builder.Services.AddSingleton<ChannelDispatcher>();
 builder.Services.AddSingleton<TableJourneysBackend>();
+builder.Services.AddSingleton<IMessageDelivery>(sp => sp.GetRequiredService<ChannelDispatcher>());
 
 builder.Build().Run();

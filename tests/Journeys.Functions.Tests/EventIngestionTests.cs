@@ -24,8 +24,12 @@ public sealed class EventIngestionTests
         var catalog = new DefinitionCatalog(azurite.Tables, TimeProvider.System);
         Assert.NotNull(catalog.Publish("cart", Journey).Version);
         var durable = new Mock<DurableTaskClient>(MockBehavior.Loose, "test");
+        var scheduled = new HashSet<string>();
         durable.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((TaskName _, object? _, StartOrchestrationOptions? o, CancellationToken _) => o!.InstanceId!);
+            .ReturnsAsync((TaskName _, object? _, StartOrchestrationOptions? o, CancellationToken _) => { scheduled.Add(o!.InstanceId!); return o.InstanceId!; });
+        // the repeat of m1 finds the instance: it is woken, not scheduled again
+        durable.Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((string id, bool _, CancellationToken _) => scheduled.Contains(id) ? new OrchestrationMetadata(ActivityNames.Orchestrator, id) { RuntimeStatus = OrchestrationRuntimeStatus.Running } : null);
         var ingestion = new EventIngestion(
             new IngestorFactory(catalog, new TableUserPartition(azurite.Tables), new TableTraceOutput(azurite.Tables)),
             new DeadLetters(azurite.Tables, TimeProvider.System),

@@ -19,7 +19,7 @@ public sealed class TableUserPartitionTests
     private static string Samples => Path.Combine(RepositoryRoot(), "samples");
 
     private static AzureHarness Harness(Azurite azurite) =>
-        new(DefinitionSet.From(DefinitionLoader.LoadDirectory(Samples)), azurite.Tables.Stores(), new TableUserPartition(azurite.Tables));
+        new(AzureHarness.DirectorySources(Samples), azurite.Tables.Stores(), new TableUserPartition(azurite.Tables));
 
     private static CustomerEvent Parse(string json) => EventParser.Parse(json).Event!;
 

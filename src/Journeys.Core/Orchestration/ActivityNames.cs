@@ -5,15 +5,24 @@ public static class ActivityNames
 {
     public const string Orchestrator = "EnrollmentOrchestrator";
 
-    /// <summary>Profile, history and recent sends for one engine decision.</summary>
-    public const string LoadContext = "LoadEnrollmentContext";
+    /// <summary>
+    /// The one read of a wake-up: claims the enrollment (first run), returns the user's events after the
+    /// orchestration's cursor, a recorded stop, and the context (profile, history, recent sends).
+    /// </summary>
+    public const string Pull = "PullEnrollmentInputs";
+
+    /// <summary>A published journey version's JSON (and the segments it may name), compiled in the orchestrator.</summary>
+    public const string LoadDefinition = "LoadJourneyDefinition";
 
     /// <summary>The new state, trace records, send-log entries and profile updates of one decision.</summary>
     public const string Apply = "ApplyEnrollmentEffects";
 
-    /// <summary>One message to its channel.</summary>
+    /// <summary>One message to its channel, at most once per idempotency key where the channel allows.</summary>
     public const string Send = "SendMessage";
 
-    /// <summary>The one external event name: customer events and stop requests share it, so there is one waiter.</summary>
+    /// <summary>
+    /// The one external event name. It only wakes the orchestration (its payload is ignored): the user's
+    /// partition holds what happened, and the orchestration pulls it.
+    /// </summary>
     public const string EventName = "journey-event";
 }

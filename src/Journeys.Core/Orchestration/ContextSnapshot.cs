@@ -4,8 +4,9 @@ using Journeys.Core.Engine;
 namespace Journeys.Core.Orchestration;
 
 /// <summary>
-/// What the engine may read for one decision, loaded by an activity so that the orchestrator replays
-/// it from history instead of reading storage (DESIGN §5: no I/O in the orchestrator).
+/// What the engine may read for one decision, built by the orchestrator from what the
+/// <see cref="ActivityNames.Pull"/> activity read, so replays see it from history instead of reading storage
+/// (DESIGN §5: no I/O in the orchestrator).
 /// </summary>
 /// <param name="RecentSends">Messages to the person within the frequency cap's period before the decision's time.</param>
 public sealed record ContextSnapshot(string UserId, Value Traits, IReadOnlyList<HistoryEvent> History, int RecentSends)

@@ -1,28 +1,27 @@
 using Journeys.Core.Audience;
-using Journeys.Core.Engine;
 using Journeys.Core.Runtime;
 
 namespace Journeys.Core.Orchestration;
 
 /// <summary>
 /// The orchestrator's activities over the runtime's ports: the Functions app binds them to Table
-/// Storage stores and channel delivery, the tests to in-memory stores. Each is safe to run twice.
+/// Storage and channel delivery, the tests to in-memory stores. Each is safe to run twice.
 /// </summary>
-public sealed class EnrollmentActivities(RuntimeStores stores, IRuntimeOutput output, EngineOptions? options = null)
+/// <param name="definitions">Published versions as text (the Functions app reads its catalog table instead).</param>
+public sealed class EnrollmentActivities(
+    RuntimeStores stores,
+    IEnrollmentPartition partition,
+    IRuntimeOutput output,
+    Func<DefinitionRequest, DefinitionSource?>? definitions = null)
 {
-    private readonly EngineOptions _options = options ?? EngineOptions.Default;
+    public string Pull(string requestJson) => OrchestrationJson.Write(partition.Pull(OrchestrationJson.ReadPullRequest(requestJson)));
 
-    public string LoadContext(string requestJson)
+    public string LoadDefinition(string requestJson)
     {
-        var request = OrchestrationJson.ReadContextRequest(requestJson);
-        var profile = stores.Profiles.Find(request.UserId) ?? Profile.Empty(request.UserId);
-        IReadOnlyList<HistoryEvent> history = stores.History.Get(request.UserId);
-        if (request.UpToSequence is { } upTo && history.Count > 0 && history[^1].Sequence > upTo)
-        {
-            history = history.Where(h => h.Sequence <= upTo).ToArray();
-        }
-        var recent = _options.FrequencyCap is { } cap ? stores.Sends.CountSince(request.UserId, cap.Within.SubtractFrom(request.At)) : 0;
-        return OrchestrationJson.Write(new ContextSnapshot(request.UserId, profile.TraitsValue, history, recent));
+        var request = OrchestrationJson.ReadDefinitionRequest(requestJson);
+        var source = definitions?.Invoke(request)
+            ?? throw new InvalidOperationException($"journey {request.JourneyId} version {request.Version} is not published");
+        return OrchestrationJson.Write(source);
     }
 
     public string Apply(string requestJson)
@@ -45,9 +44,16 @@ public sealed class EnrollmentActivities(RuntimeStores stores, IRuntimeOutput ou
         return "ok";
     }
 
+    /// <summary>Check the sent-mark, deliver, write the mark: a retried activity after the mark sends nothing.</summary>
     public string Send(string messageJson)
     {
-        output.Send(OrchestrationJson.ReadSend(messageJson));
+        var message = OrchestrationJson.ReadSend(messageJson);
+        if (partition.IsSent(message.UserId, message.IdempotencyKey))
+        {
+            return "sent-before";
+        }
+        output.Send(message);
+        partition.MarkSent(message.UserId, message.IdempotencyKey, message.At);
         return "ok";
     }
 }

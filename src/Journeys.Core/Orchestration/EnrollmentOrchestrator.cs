@@ -1,131 +1,198 @@
+using Journeys.Core.Audience;
 using Journeys.Core.Engine;
 
 namespace Journeys.Core.Orchestration;
 
 /// <summary>
-/// One enrollment as one Durable orchestration (DESIGN §5): loops <see cref="JourneyEngine"/>
-/// decisions over durable primitives. A timer for the enrollment's <see cref="EnrollmentState.NextWake"/>
-/// races one outstanding external-event waiter; the waiter is kept across iterations (Durable hands a
-/// raised event to the oldest waiter, so a second waiter would strand events), the losing timer is
-/// cancelled. Everything that reads or writes storage is an activity; the loop itself only computes,
-/// so replaying it from history issues the same commands. After <see cref="MaxIterations"/> inputs, at
-/// the first point with no waiter outstanding (right after a customer event), it continues as new with
-/// the engine state, keeping history short; events raised meanwhile are buffered and carried over.
+/// One enrollment as one Durable orchestration (DESIGN §5): loops <see cref="JourneyEngine"/> decisions over
+/// durable primitives. The user's partition is the record of truth; a Durable external event only wakes the
+/// orchestration, which then pulls (<see cref="ActivityNames.Pull"/>) the user's events after its cursor and
+/// any recorded stop, and decides them in sequence order, a timer due by an input's time first. So a wake that
+/// Durable loses (at <c>ContinueAsNew</c>, to a waiter of a finished execution), repeats or delivers late
+/// changes nothing: every start, every timer and every wake pulls first. One waiter is kept outstanding at a
+/// time (Durable hands a raised event to the oldest waiter), raced with a timer for the state's
+/// <see cref="EnrollmentState.NextWake"/>; the losing timer is cancelled. The first pull claims the enrollment
+/// with a token from <see cref="IOrchestrationContext.NewGuid"/>: a run of the same instance id with another
+/// token (re-scheduled after it finished, or restarted) exits with no effects. Definitions come through
+/// <see cref="ActivityNames.LoadDefinition"/>: no I/O in this code.
 /// </summary>
-public sealed class EnrollmentOrchestrator(IJourneyCatalog catalog, EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
+public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
 {
+    /// <summary>What a run that does not own its enrollment returns (it did nothing).</summary>
+    public const string NotOwned = "NotOwned";
+
     private readonly JourneyEngine _engine = new(options);
+    private readonly EngineOptions _options = options ?? EngineOptions.Default;
+    private readonly DefinitionCompiler _definitions = new();
 
     /// <summary>
     /// Inputs handled before continuing as new. One costs about 13 history events (two activities and
-    /// their episodes, the event or timer, a new timer, and the cancelled timer's ignored firing), so 32
+    /// their episodes, the wake or timer, a new timer, and the cancelled timer's ignored firing), so 32
     /// keeps a replay under ~450 events (the fake host counts them: OrchestratorTests).
     /// </summary>
     public int MaxIterations { get; init; } = 32;
 
-    /// <returns>The enrollment's final status, or null when it continued as new.</returns>
+    /// <returns>The enrollment's final status, <see cref="NotOwned"/>, or null when it continued as new.</returns>
     public async Task<string?> RunAsync(IOrchestrationContext context, string inputJson)
     {
         var input = OrchestrationJson.ReadInput(inputJson);
         var state = input.State;
-        var journey = catalog.Find(state.JourneyId, state.Version)
-            ?? throw new InvalidOperationException($"journey {state.JourneyId} version {state.Version} is not in the catalog");
-        var lastSequence = input.LastSequence;
+        var claim = input.Claim ?? context.NewGuid().ToString("N");
+        var cursor = input.LastSequence;
         var lastAt = input.LastAt;
+
+        var pulled = await PullAsync(context, state, cursor, claim, lastAt);
+        if (!pulled.Owned)
+        {
+            return NotOwned; // another run owns this enrollment: touch nothing
+        }
+        var journey = _definitions.Compile(OrchestrationJson.ReadDefinition(await context.CallActivityAsync(
+            ActivityNames.LoadDefinition, OrchestrationJson.Write(new DefinitionRequest(state.JourneyId, state.Version)), ActivityRetry.Storage)));
         var iterations = 0;
         if (!input.Started)
         {
-            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), null, input.Generation);
+            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), pulled, cursor, input.Generation);
             iterations++;
+            pulled = Consumed(pulled, null);
         }
+        var stale = !input.Started; // the pull in hand was read before a decision applied its effects
+        var stopped = false;
 
-        Task<string>? signal = null;
+        Task<string>? waiter = null;
         Task? timer = null;
         CancellationTokenSource? timerCancel = null;
         DateTimeOffset? timerAt = null;
+        DateTimeOffset? firedAt = null;
         while (state.IsActive)
         {
-            if (iterations >= MaxIterations && signal is null)
+            if (pulled is null)
             {
-                // only with no waiter outstanding: Durable still hands events of the same episode to a waiter
-                // of the finished execution (they would be lost); events raised from now on are kept for the next
+                pulled = await PullAsync(context, state, cursor, claim, lastAt);
+                stale = false;
+            }
+            if (!pulled.Owned)
+            {
+                break; // claimed by another run since (an operator re-scheduled the id): stop here
+            }
+            var next = pulled.Pending.FirstOrDefault(p => p.Sequence > cursor);
+            var eventAt = next is null ? (DateTimeOffset?)null : Later(lastAt, next.ProcessedAt);
+            var stopAt = !stopped && pulled.StopAt is { } s ? Later(lastAt, s) : (DateTimeOffset?)null;
+            var firstAt = Earliest(eventAt, stopAt);
+            if (state.NextWake is { } wake
+                && (firstAt is { } first ? wake <= first : (firedAt is { } f && wake <= f) || wake <= context.CurrentUtcDateTime))
+            {
+                // the timer is due by the next input's time (or fired): as in the single-node runtime, it happens first
+                if (stale)
+                {
+                    pulled = null; // decide on what the last decision wrote
+                    continue;
+                }
                 CancelTimer(ref timer, ref timerCancel, ref timerAt);
-                context.ContinueAsNew(OrchestrationJson.Write(new OrchestrationInput(state, true, lastSequence, lastAt, input.Generation + 1)), preserveUnprocessedEvents: true);
+                firedAt = null;
+                lastAt = Later(lastAt, wake);
+                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), pulled, cursor, input.Generation);
+                iterations++;
+                pulled = Consumed(pulled, null);
+                stale = true;
+                continue;
+            }
+            if (next is not null && (stopAt is null || eventAt <= stopAt))
+            {
+                cursor = next.Sequence;
+                lastAt = eventAt!.Value;
+                var e = pulled.History.First(h => h.Sequence == next.Sequence);
+                var arrived = new CustomerEvent(EventType.Track, next.MessageId, state.UserId, e.Event, e.Properties, CustomerEvent.EmptyObject, e.Timestamp);
+                state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation);
+                iterations++;
+                pulled = Consumed(pulled, next);
+                stale = true;
+                continue;
+            }
+            if (stopAt is { } stop)
+            {
+                lastAt = stop;
+                state = await DecideAsync(context, journey, state, new StopRequested(stop), pulled, cursor, input.Generation);
+                iterations++;
+                stopped = true; // once per execution, whatever the engine made of it
+                pulled = null;
+                continue;
+            }
+
+            // nothing pending: wait for a wake or the timer
+            if (iterations >= MaxIterations)
+            {
+                // a wake raised from here on may be dropped (preserveUnprocessedEvents is not relied on): the next execution pulls first
+                CancelTimer(ref timer, ref timerCancel, ref timerAt);
+                context.ContinueAsNew(OrchestrationJson.Write(new OrchestrationInput(state, true, cursor, lastAt, input.Generation + 1, claim)), preserveUnprocessedEvents: false);
                 return null;
             }
             if (state.NextWake != timerAt)
             {
-                // the wake-up moved (or the timer fired): drop the old timer; an unchanged wake-up keeps its timer
+                // the wake-up moved: drop the old timer; an unchanged wake-up keeps its timer
                 CancelTimer(ref timer, ref timerCancel, ref timerAt);
-                if (state.NextWake is { } wake)
+                if (state.NextWake is { } at)
                 {
                     timerCancel = new CancellationTokenSource();
-                    timer = context.CreateTimer(wake.UtcDateTime, timerCancel.Token);
-                    timerAt = wake;
+                    timer = context.CreateTimer(at.UtcDateTime, timerCancel.Token);
+                    timerAt = at;
                 }
             }
-            signal ??= context.WaitForExternalEvent(ActivityNames.EventName);
-            Task winner = signal;
+            waiter ??= context.WaitForExternalEvent(ActivityNames.EventName); // one outstanding waiter, never a second
+            Task winner = timer is null ? waiter : await Task.WhenAny(waiter, timer);
             if (timer is null)
             {
-                await signal;
+                await waiter;
             }
-            else
-            {
-                winner = await Task.WhenAny(signal, timer);
-            }
-            iterations++;
             if (winner == timer)
             {
-                var due = timerAt!.Value;
+                firedAt = timerAt;
                 timer = null;
                 timerAt = null;
                 timerCancel!.Dispose();
                 timerCancel = null;
-                lastAt = Later(lastAt, due);
-                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), null, input.Generation);
-                continue;
             }
-
-            var received = OrchestrationJson.ReadSignal(signal.Result);
-            signal = null;
-            if (received.Kind == EnrollmentSignal.EventKind && received.Sequence <= lastSequence)
+            else
             {
-                continue; // delivered before (the ingestion retried after a fault)
+                waiter = null; // its payload is only a hint: the pull says what happened
             }
-            var at = Later(lastAt, received.At);
-            if (timerAt is { } pending && pending <= at)
-            {
-                // the timer is due by the time of this input: as in the single-node runtime, it happens first
-                CancelTimer(ref timer, ref timerCancel, ref timerAt);
-                lastAt = Later(lastAt, pending);
-                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), null, input.Generation);
-                if (!state.IsActive)
-                {
-                    break;
-                }
-            }
-            lastAt = at;
-            if (received.Kind == EnrollmentSignal.StopKind)
-            {
-                state = await DecideAsync(context, journey, state, new StopRequested(at), null, input.Generation);
-            }
-            else if (received.Event is { } e)
-            {
-                lastSequence = received.Sequence;
-                state = await DecideAsync(context, journey, state, new EventArrived(at, e), received.Sequence, input.Generation);
-            }
+            pulled = null;
         }
         // an orchestration with a pending timer would stay running until it fires
         CancelTimer(ref timer, ref timerCancel, ref timerAt);
-        return state.Status.ToString();
+        return pulled is { Owned: false } ? NotOwned : state.Status.ToString();
     }
 
-    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, long? upToSequence, int generation)
+    /// <summary>
+    /// What is left of a pull after deciding one input: its context is stale once the decision applied its
+    /// effects, so with more inputs pending the loop pulls again; with none it can wait without a read
+    /// (a decision that is due right away, a timer, pulls again first).
+    /// </summary>
+    private static PullResult? Consumed(PullResult pulled, PulledEvent? handled)
     {
-        var snapshotJson = await context.CallActivityAsync(
-            ActivityNames.LoadContext, OrchestrationJson.Write(new ContextRequest(state.UserId, input.At, upToSequence)), ActivityRetry.Storage);
-        var snapshot = OrchestrationJson.ReadSnapshot(snapshotJson);
+        var left = pulled.Pending.Count(p => p != handled) + (pulled.StopAt is null ? 0 : 1);
+        return left == 0 ? pulled with { Pending = [] } : null;
+    }
+
+    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt)
+    {
+        var since = _options.FrequencyCap is { } cap ? cap.Within.SubtractFrom(lastAt) : DateTimeOffset.MaxValue;
+        return OrchestrationJson.ReadPull(await context.CallActivityAsync(
+            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since)), ActivityRetry.Storage));
+    }
+
+    /// <param name="upTo">The decision sees history up to this sequence (later arrivals do not leak into it).</param>
+    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, PullResult pulled, long upTo, int generation)
+    {
+        var history = pulled.History.Count > 0 && pulled.History[^1].Sequence > upTo
+            ? pulled.History.Where(h => h.Sequence <= upTo).ToArray()
+            : pulled.History;
+        var recent = 0;
+        if (_options.FrequencyCap is { } cap)
+        {
+            var since = cap.Within.SubtractFrom(input.At);
+            recent = pulled.SendTimes.Count(t => t > since);
+        }
+        var snapshot = new ContextSnapshot(state.UserId, pulled.Traits, history, recent);
         var effects = new List<Effect>();
         var next = _engine.Advance(journey, state, input, snapshot.ToEngineContext(), effects);
 
@@ -178,4 +245,6 @@ public sealed class EnrollmentOrchestrator(IJourneyCatalog catalog, EngineOption
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a <= b ? a : b;
 }

@@ -14,10 +14,13 @@ public interface IOrchestrationContext
 
     bool IsReplaying { get; }
 
+    /// <summary>A replay-safe new GUID (the same on every replay of this execution).</summary>
+    Guid NewGuid();
+
     /// <summary>A durable timer; cancelling the token abandons it (a cancelled timer never completes the task).</summary>
     Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken);
 
-    /// <summary>The next event raised with this name (events raised while nobody waits are kept, oldest first).</summary>
+    /// <summary>The next event raised with this name (events raised while nobody waits are kept, oldest first, within one execution).</summary>
     Task<string> WaitForExternalEvent(string eventName, CancellationToken cancellationToken = default);
 
     Task<string> CallActivityAsync(string name, string input, ActivityRetry retry);

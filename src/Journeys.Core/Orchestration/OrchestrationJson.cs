@@ -12,11 +12,13 @@ public static class OrchestrationJson
 {
     public static string Write(OrchestrationInput value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.OrchestrationInput);
 
-    public static string Write(EnrollmentSignal value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.EnrollmentSignal);
+    public static string Write(PullRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.PullRequest);
 
-    public static string Write(ContextRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.ContextRequest);
+    public static string Write(PullResult value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.PullResult);
 
-    public static string Write(ContextSnapshot value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.ContextSnapshot);
+    public static string Write(DefinitionRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.DefinitionRequest);
+
+    public static string Write(DefinitionSource value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.DefinitionSource);
 
     public static string Write(ApplyRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.ApplyRequest);
 
@@ -24,11 +26,13 @@ public static class OrchestrationJson
 
     public static OrchestrationInput ReadInput(string json) => Read(json, OrchestrationJsonContext.Default.OrchestrationInput);
 
-    public static EnrollmentSignal ReadSignal(string json) => Read(json, OrchestrationJsonContext.Default.EnrollmentSignal);
+    public static PullRequest ReadPullRequest(string json) => Read(json, OrchestrationJsonContext.Default.PullRequest);
 
-    public static ContextRequest ReadContextRequest(string json) => Read(json, OrchestrationJsonContext.Default.ContextRequest);
+    public static PullResult ReadPull(string json) => Read(json, OrchestrationJsonContext.Default.PullResult);
 
-    public static ContextSnapshot ReadSnapshot(string json) => Read(json, OrchestrationJsonContext.Default.ContextSnapshot);
+    public static DefinitionRequest ReadDefinitionRequest(string json) => Read(json, OrchestrationJsonContext.Default.DefinitionRequest);
+
+    public static DefinitionSource ReadDefinition(string json) => Read(json, OrchestrationJsonContext.Default.DefinitionSource);
 
     public static ApplyRequest ReadApply(string json) => Read(json, OrchestrationJsonContext.Default.ApplyRequest);
 
@@ -44,9 +48,10 @@ public static class OrchestrationJson
     UseStringEnumConverter = true,
     Converters = [typeof(ValueJsonConverter)])]
 [JsonSerializable(typeof(OrchestrationInput))]
-[JsonSerializable(typeof(EnrollmentSignal))]
-[JsonSerializable(typeof(ContextRequest))]
-[JsonSerializable(typeof(ContextSnapshot))]
+[JsonSerializable(typeof(PullRequest))]
+[JsonSerializable(typeof(PullResult))]
+[JsonSerializable(typeof(DefinitionRequest))]
+[JsonSerializable(typeof(DefinitionSource))]
 [JsonSerializable(typeof(ApplyRequest))]
 [JsonSerializable(typeof(SendMessage))]
 internal sealed partial class OrchestrationJsonContext : JsonSerializerContext;

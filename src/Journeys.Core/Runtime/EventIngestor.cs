@@ -30,7 +30,7 @@ public sealed class EventIngestor(
             var snapshot = users.Load(e.UserId, e.MessageId);
             if (snapshot.Seen)
             {
-                return IngestOutcome.Duplicate;
+                return Redelivered(snapshot);
             }
             if (TryIngest(e, at, snapshot) is { } outcome)
             {
@@ -69,11 +69,11 @@ public sealed class EventIngestor(
         var entries = track ? set.EnteredByEvent(e.Event!) : [];
         var memberships = Memberships(set, snapshot.Segments, context, out var joins);
         var concerned = (track && snapshot.Active.Count > 0) || joins || AnyEntryMatches(entries, context);
-        var changes = new UserChanges(e.UserId, e.MessageId, save, snapshot.ProfileVersion, appended, concerned ? null : memberships);
+        var changes = new UserChanges(e.UserId, e.MessageId, save, snapshot.ProfileVersion, appended, concerned ? null : memberships, at);
         switch (users.Commit(changes))
         {
             case CommitOutcome.Duplicate:
-                return IngestOutcome.Duplicate;
+                return Redelivered(snapshot);
             case CommitOutcome.Conflict:
                 return null;
         }
@@ -86,16 +86,12 @@ public sealed class EventIngestor(
         var current = snapshot with { Profile = profile, History = history };
         if (track)
         {
-            var stale = false;
+            // the event is in the user's history now: each active enrollment pulls it when woken
             foreach (var enrollment in snapshot.Active)
             {
-                if (set.Journey(enrollment.JourneyId, enrollment.Version) is not null)
-                {
-                    signals.Deliver(enrollment.EnrollmentId, EnrollmentSignal.For(e, at, appended!.Value.Sequence));
-                    stale = true;
-                }
+                signals.Wake(enrollment);
             }
-            if (stale)
+            if (snapshot.Active.Count > 0)
             {
                 current = users.Load(e.UserId, null);
             }
@@ -146,16 +142,31 @@ public sealed class EventIngestor(
         }
     }
 
-    /// <summary>Stops a journey: every active enrollment is told to exit (<c>stopped</c>).</summary>
+    /// <summary>Stops a journey: each active enrollment's stop is recorded in its partition, then it is woken to exit (<c>stopped</c>).</summary>
     public int Stop(string journeyId, DateTimeOffset at)
     {
         var stopped = 0;
         foreach (var enrollment in users.ActiveIn(journeyId).ToList())
         {
-            signals.Deliver(enrollment.EnrollmentId, EnrollmentSignal.Stop(at));
+            users.RequestStop(enrollment, at);
+            signals.Wake(enrollment);
             stopped++;
         }
         return stopped;
+    }
+
+    /// <summary>
+    /// A message seen before: Event Hubs redelivers a batch that was not checkpointed, also after a crash between
+    /// this event's partition write and its starts and wakes. Those are made sure of again (each is harmless to
+    /// repeat): every active enrollment of the user is started if it has no instance, else woken.
+    /// </summary>
+    private IngestOutcome Redelivered(UserSnapshot snapshot)
+    {
+        foreach (var enrollment in snapshot.Active)
+        {
+            signals.Wake(enrollment);
+        }
+        return IngestOutcome.Duplicate;
     }
 
     private static IReadOnlyList<KeyValuePair<string, bool>> Memberships(DefinitionSet set, IReadOnlySet<string> current, in ConditionContext context, out bool joins)

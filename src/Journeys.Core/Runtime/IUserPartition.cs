@@ -19,6 +19,9 @@ public interface IUserPartition
     /// </summary>
     bool RecordEntry(EnrollmentState started, JourneyEntries previous);
 
+    /// <summary>Records a stop of the enrollment (its orchestration pulls it); a repeat keeps the first time.</summary>
+    void RequestStop(EnrollmentState enrollment, DateTimeOffset at);
+
     /// <summary>Every user id, in ordinal order (scheduled entries walk them all).</summary>
     IEnumerable<string> UserIds();
 

@@ -1,15 +1,24 @@
+using Journeys.Core.Audience;
 using Journeys.Core.Engine;
+using Journeys.Core.Orchestration;
+using Journeys.Core.Runtime.InMemory;
 
 namespace Journeys.Core.Runtime;
 
 /// <summary>
-/// <see cref="IUserPartition"/> over the runtime's ports (in memory for tests and the Azure harness),
-/// counting the storage transactions the Table Storage implementation makes for the same calls:
-/// one per <see cref="Load"/> (a partition query), one per <see cref="Commit"/> and
-/// <see cref="RecordEntry"/> (an entity-group transaction). Not atomic itself; the ports are in memory.
+/// <see cref="IUserPartition"/> and <see cref="IEnrollmentPartition"/> over the runtime's ports (in memory for
+/// tests and the Azure harness), counting the storage transactions the Table Storage implementation makes
+/// for the same ingestion calls: one per <see cref="Load"/> (a partition query), one per <see cref="Commit"/>
+/// and <see cref="RecordEntry"/> (an entity-group transaction). What the ports do not hold (processing times,
+/// claims, stops, sent-marks) it keeps itself. Not atomic itself; the ports are in memory.
 /// </summary>
-public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition
+public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, IEnrollmentPartition
 {
+    private readonly Dictionary<(string User, long Sequence), (string MessageId, DateTimeOffset At)> _processed = [];
+    private readonly Dictionary<string, string> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _stops = new(StringComparer.Ordinal);
+    private readonly HashSet<(string User, string Key)> _sent = [];
+
     public int Reads { get; private set; }
 
     public int Writes { get; private set; }
@@ -49,6 +58,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition
             {
                 throw new InvalidOperationException($"history sequence {appended.Sequence}, expected {e.Sequence}: the partition changed under a commit");
             }
+            _processed[(changes.UserId, e.Sequence)] = (changes.MessageId ?? "", changes.ProcessedAt ?? e.Timestamp);
         }
         foreach (var (segment, member) in changes.Memberships ?? [])
         {
@@ -65,7 +75,42 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition
         return true;
     }
 
+    public void RequestStop(EnrollmentState enrollment, DateTimeOffset at) => _stops.TryAdd(enrollment.EnrollmentId, at);
+
     public IEnumerable<string> UserIds() => stores.Profiles.UserIds();
 
     public IEnumerable<EnrollmentState> ActiveIn(string journeyId) => stores.Enrollments.ActiveIn(journeyId);
+
+    public PullResult Pull(PullRequest request)
+    {
+        if (!_claims.TryAdd(request.EnrollmentId, request.Claim) && _claims[request.EnrollmentId] != request.Claim)
+        {
+            return PullResult.NotOwned;
+        }
+        var history = stores.History.Get(request.UserId);
+        var pending = new List<PulledEvent>();
+        foreach (var e in history)
+        {
+            if (e.Sequence > request.AfterSequence)
+            {
+                // an event appended past the ingestion (tests) was processed at its timestamp
+                var (messageId, at) = _processed.GetValueOrDefault((request.UserId, e.Sequence), ("", e.Timestamp));
+                pending.Add(new PulledEvent(e.Sequence, messageId, at));
+            }
+        }
+        var sends = request.SendsSince == DateTimeOffset.MaxValue ? []
+            : stores.Sends is InMemorySendLog log ? log.TimesSince(request.UserId, request.SendsSince)
+            : throw new NotSupportedException("the in-memory partition reads send times from the in-memory send log only");
+        return new PullResult(
+            true,
+            pending,
+            _stops.TryGetValue(request.EnrollmentId, out var stop) ? stop : null,
+            (stores.Profiles.Find(request.UserId) ?? Profile.Empty(request.UserId)).TraitsValue,
+            history,
+            sends);
+    }
+
+    public bool IsSent(string userId, string idempotencyKey) => _sent.Contains((userId, idempotencyKey));
+
+    public void MarkSent(string userId, string idempotencyKey, DateTimeOffset at) => _sent.Add((userId, idempotencyKey));
 }

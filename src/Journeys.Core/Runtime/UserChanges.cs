@@ -10,13 +10,16 @@ namespace Journeys.Core.Runtime;
 /// <param name="Profile">The profile to save, null when unchanged.</param>
 /// <param name="ExpectedProfileVersion">The snapshot's profile version: a profile changed since is a conflict.</param>
 /// <param name="Appended">The history event to add, with the sequence the snapshot predicts.</param>
+/// <param name="ProcessedAt">When the ingestion processed the event: kept on the history row, it is the time
+/// orchestrations decide the event at when they pull it.</param>
 public sealed record UserChanges(
     string UserId,
     string? MessageId = null,
     Profile? Profile = null,
     string? ExpectedProfileVersion = null,
     HistoryEvent? Appended = null,
-    IReadOnlyList<KeyValuePair<string, bool>>? Memberships = null)
+    IReadOnlyList<KeyValuePair<string, bool>>? Memberships = null,
+    DateTimeOffset? ProcessedAt = null)
 {
     public bool IsEmpty => MessageId is null && Profile is null && Appended is null && (Memberships is null || Memberships.Count == 0);
 }

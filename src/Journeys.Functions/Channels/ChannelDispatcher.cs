@@ -1,11 +1,12 @@
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
+using Journeys.Functions.Durable;
 using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.Channels;
 
 /// <summary>A message to its channel. Failures throw, and the send activity's retry policy tries again.</summary>
-public sealed class ChannelDispatcher(AcsChannels acs, WebhookChannel webhook, ILogger<ChannelDispatcher> log)
+public sealed class ChannelDispatcher(AcsChannels acs, WebhookChannel webhook, ILogger<ChannelDispatcher> log) : IMessageDelivery
 {
     public Task SendAsync(SendMessage message, CancellationToken cancellation)
     {

@@ -1,60 +1,81 @@
-using Microsoft.DurableTask;
 using Journeys.Core.Engine;
 using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.Durable;
 
 /// <summary>
-/// The ingestor's signals, kept in order while it decides (it is synchronous) and then sent with the
-/// Durable client: starts with the deterministic instance id, deliveries as the one external event.
+/// The ingestor's starts and wakes, kept while it decides (it is synchronous) and then sent with the Durable
+/// client, once per enrollment. An orchestration is scheduled only when <c>GetInstanceAsync</c> finds no
+/// instance: Durable starts a finished id over and may restart a running one, so its id dedupe is not relied
+/// on (and a run that is not the enrollment's first exits on its claim). A wake goes only to an instance that
+/// exists and has not finished (an event raised to no instance leaves a failing work item); its payload is
+/// only a hint, the orchestration pulls what happened from the user's partition.
 /// </summary>
 public sealed class BufferedSignals : IEnrollmentSignals
 {
-    private readonly List<(EnrollmentState? Start, string? Target, EnrollmentSignal? Signal)> _pending = [];
+    public const string WakePayload = "wake";
+
+    private readonly List<EnrollmentState> _pending = [];
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
 
     public int Count => _pending.Count;
 
-    public void Start(EnrollmentState state) => _pending.Add((state, null, null));
+    public void Start(EnrollmentState state) => Add(state);
 
-    public void Deliver(string enrollmentId, EnrollmentSignal signal) => _pending.Add((null, enrollmentId, signal));
+    public void Wake(EnrollmentState state) => Add(state);
 
     public async Task FlushAsync(DurableTaskClient client, ILogger log, CancellationToken cancellation)
     {
-        foreach (var (start, target, signal) in _pending)
+        foreach (var state in _pending)
         {
-            if (start is not null)
-            {
-                await StartAsync(client, start, log, cancellation);
-            }
-            else
-            {
-                await client.RaiseEventAsync(target!, ActivityNames.EventName, OrchestrationJson.Write(signal!), cancellation);
-            }
+            await EnsureAsync(client, state, log, cancellation);
         }
         _pending.Clear();
+        _ids.Clear();
     }
 
-    private static async Task StartAsync(DurableTaskClient client, EnrollmentState state, ILogger log, CancellationToken cancellation)
+    /// <summary>Starts the enrollment's orchestration when it has no instance, else wakes it if it still runs.</summary>
+    public static async Task EnsureAsync(DurableTaskClient client, EnrollmentState state, ILogger log, CancellationToken cancellation)
     {
-        try
+        var instance = await client.GetInstanceAsync(state.EnrollmentId, getInputsAndOutputs: false, cancellation);
+        if (instance is null)
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                ActivityNames.Orchestrator,
-                OrchestrationJson.Write(OrchestrationInput.Start(state)),
-                new StartOrchestrationOptions(InstanceId: state.EnrollmentId),
-                cancellation);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // the instance exists: an ingestion that ran again after a fault; starting it twice is a no-op
-            if (await client.GetInstanceAsync(state.EnrollmentId, getInputsAndOutputs: false, cancellation) is null)
+            try
             {
-                throw;
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    ActivityNames.Orchestrator,
+                    OrchestrationJson.Write(OrchestrationInput.Start(state)),
+                    new StartOrchestrationOptions(InstanceId: state.EnrollmentId),
+                    cancellation);
+                return;
             }
-            log.LogInformation("Enrollment {InstanceId} was started before", state.EnrollmentId);
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // another ingestion scheduled it in between (a backend that refuses the id): wake that one instead
+                instance = await client.GetInstanceAsync(state.EnrollmentId, getInputsAndOutputs: false, cancellation);
+                if (instance is null)
+                {
+                    throw;
+                }
+            }
+        }
+        if (instance.IsCompleted)
+        {
+            log.LogInformation("Enrollment {InstanceId} has finished ({Status}): not woken", state.EnrollmentId, instance.RuntimeStatus);
+            return;
+        }
+        await client.RaiseEventAsync(state.EnrollmentId, ActivityNames.EventName, WakePayload, cancellation);
+    }
+
+    private void Add(EnrollmentState state)
+    {
+        if (_ids.Add(state.EnrollmentId))
+        {
+            _pending.Add(state); // one start-or-wake per enrollment and event is enough: the orchestration pulls all
         }
     }
 }

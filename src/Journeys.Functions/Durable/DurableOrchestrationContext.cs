@@ -12,6 +12,8 @@ public sealed class DurableOrchestrationContext(TaskOrchestrationContext context
 
     public bool IsReplaying => context.IsReplaying;
 
+    public Guid NewGuid() => context.NewGuid();
+
     public Task CreateTimer(DateTime fireAt, CancellationToken cancellationToken) => context.CreateTimer(fireAt, cancellationToken);
 
     public Task<string> WaitForExternalEvent(string eventName, CancellationToken cancellationToken = default) =>

@@ -1,5 +1,4 @@
 using Journeys.Core.Orchestration;
-using Journeys.Functions.Channels;
 using Journeys.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -7,15 +6,29 @@ using Microsoft.DurableTask;
 namespace Journeys.Functions.Durable;
 
 /// <summary>The enrollment orchestration and its activities: bindings around Core's orchestrator and activities.</summary>
-public sealed class EnrollmentFunctions(EnrollmentOrchestrator orchestrator, EnrollmentActivities activities, TableTraceOutput traces, ChannelDispatcher channels)
+public sealed class EnrollmentFunctions(
+    EnrollmentOrchestrator orchestrator,
+    EnrollmentActivities activities,
+    TableUserPartition users,
+    DefinitionCatalog catalog,
+    TableTraceOutput traces,
+    IMessageDelivery channels)
 {
     [Function(ActivityNames.Orchestrator)]
     public Task<string?> RunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
         orchestrator.RunAsync(new DurableOrchestrationContext(context), context.GetInput<string>()
             ?? throw new InvalidOperationException("an enrollment orchestration needs its input"));
 
-    [Function(ActivityNames.LoadContext)]
-    public string LoadContext([ActivityTrigger] string request) => activities.LoadContext(request);
+    [Function(ActivityNames.Pull)]
+    public string Pull([ActivityTrigger] string request) => activities.Pull(request);
+
+    [Function(ActivityNames.LoadDefinition)]
+    public string LoadDefinition([ActivityTrigger] string request)
+    {
+        var parsed = OrchestrationJson.ReadDefinitionRequest(request);
+        return OrchestrationJson.Write(catalog.Source(parsed.JourneyId, parsed.Version)
+            ?? throw new InvalidOperationException($"journey {parsed.JourneyId} version {parsed.Version} is not published"));
+    }
 
     [Function(ActivityNames.Apply)]
     public string Apply([ActivityTrigger] string request)
@@ -28,10 +41,21 @@ public sealed class EnrollmentFunctions(EnrollmentOrchestrator orchestrator, Enr
         }
     }
 
+    /// <summary>
+    /// The sent-mark for the message's idempotency key is checked first and written after the provider took it:
+    /// a retry after the mark sends nothing; a crash between the provider and the mark is left to the channel's
+    /// own key (webhook Idempotency-Key, ACS Email operation id; SMS has none: docs/azure.md).
+    /// </summary>
     [Function(ActivityNames.Send)]
     public async Task<string> Send([ActivityTrigger] string message, CancellationToken cancellation)
     {
-        await channels.SendAsync(OrchestrationJson.ReadSend(message), cancellation);
+        var parsed = OrchestrationJson.ReadSend(message);
+        if (users.IsSent(parsed.UserId, parsed.IdempotencyKey))
+        {
+            return "sent-before";
+        }
+        await channels.SendAsync(parsed, cancellation);
+        users.MarkSent(parsed.UserId, parsed.IdempotencyKey, parsed.At);
         return "ok";
     }
 }

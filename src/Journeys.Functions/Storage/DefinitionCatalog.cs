@@ -10,11 +10,11 @@ namespace Journeys.Functions.Storage;
 /// <summary>
 /// Published definitions in the journeys table. A journey's versions are rows <c>(journey id, v{n:D6})</c>
 /// that never change once written, plus one <c>state</c> row (current version, paused); segments are rows
-/// <c>(segment, {id})</c>. The compiled set is cached and reloaded when older than a minute or when an
-/// orchestration asks for a version it has not seen (published after the load): immutable versions make
-/// that look-up safe during replay.
+/// <c>(segment, {id})</c>. The compiled set (for ingestion and the API) is cached and reloaded when older than
+/// a minute. Orchestrations never read it: they get a version's text through the LoadDefinition activity
+/// (<see cref="Source"/>), so no storage is read in orchestrator code.
 /// </summary>
-public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time) : IJourneyCatalog
+public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
 {
     private const string SegmentPartition = "segment";
     private const string StateRow = "state";
@@ -27,8 +27,9 @@ public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time) :
 
     public bool IsPaused(string journeyId) => Load(force: false).Paused.Contains(journeyId);
 
-    public CompiledJourney? Find(string journeyId, int version) =>
-        Load(force: false).Set.Journey(journeyId, version) ?? Load(force: true).Set.Journey(journeyId, version);
+    /// <summary>A published version's text and every segment's, for an orchestration to compile (two reads).</summary>
+    public DefinitionSource? Source(string journeyId, int version) =>
+        Json(journeyId, version) is { } json ? new DefinitionSource(journeyId, version, json, Segments().Select(s => s.Json).ToList()) : null;
 
     /// <summary>The journeys with their state rows, for the admin API.</summary>
     public IReadOnlyList<JourneyState> States() =>

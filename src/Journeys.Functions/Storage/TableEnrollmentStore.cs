@@ -34,7 +34,8 @@ internal sealed class TableEnrollmentStore(TableClient users) : IEnrollmentStore
             .ThenBy(s => s.EntryNo)
             .ToList();
 
-    public void Save(EnrollmentState state) => users.UpsertEntity(ToEntity(state), TableUpdateMode.Replace);
+    /// <summary>A merge: the row's claim token and stop request, written by others, stay.</summary>
+    public void Save(EnrollmentState state) => users.UpsertEntity(ToEntity(state), TableUpdateMode.Merge);
 
     internal static IReadOnlyList<EnrollmentState> Oldest(IEnumerable<EnrollmentState> states) =>
         states.OrderBy(s => s.EnteredAt).ThenBy(s => s.EnrollmentId, StringComparer.Ordinal).ToList();

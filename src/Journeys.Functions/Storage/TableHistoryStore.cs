@@ -8,6 +8,11 @@ namespace Journeys.Functions.Storage;
 /// <summary>History as <c>h|{sequence}</c> rows; the <c>q</c> row counts them, so an append is one transaction.</summary>
 internal sealed class TableHistoryStore(TableClient users) : IHistoryStore
 {
+    /// <summary>When the ingestion processed the event (the time orchestrations decide it at).</summary>
+    public const string ProcessedAtColumn = "ProcessedAt";
+
+    public const string MessageIdColumn = "MessageId";
+
     public IReadOnlyList<HistoryEvent> Get(string userId) =>
         users.Query<TableEntity>($"PartitionKey eq {KeyText.Literal(userId)} and {UserRows.Range("h|")}")
             .Select(ToEvent)

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Journeys.Core.Audience;
 using Journeys.Core.Engine;
+using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
 
 namespace Journeys.Functions.Storage;
@@ -11,10 +12,15 @@ namespace Journeys.Functions.Storage;
 /// partition (every row before <c>r</c>, plus the message's dedupe row), <see cref="Commit"/> one
 /// entity-group transaction (dedupe row, history row and counter, profile, memberships). The profile
 /// and counter ETags guard the commit: an orchestration that changed the profile meanwhile makes it a
-/// conflict, and the ingestor reads again.
+/// conflict, and the ingestor reads again. The orchestrations' side (<see cref="IEnrollmentPartition"/>): a pull
+/// is one query (history, profile, the enrollment row with its claim and stop), plus one for recent sends when
+/// a frequency cap is set, plus one write when it claims; sent-marks are <c>r|{key}</c> rows.
 /// </summary>
-public sealed class TableUserPartition(JourneyTables tables) : IUserPartition
+public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, IEnrollmentPartition
 {
+    private const string ClaimColumn = "Claim";
+    private const string StopColumn = "StopAt";
+
     private TableClient Users => tables.Users;
 
     public UserSnapshot Load(string userId, string? messageId)
@@ -78,7 +84,11 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition
         }
         if (changes.Appended is { } appended)
         {
-            actions.Add(new(TableTransactionActionType.Add, TableHistoryStore.ToEntity(changes.UserId, appended)));
+            var row = TableHistoryStore.ToEntity(changes.UserId, appended);
+            // what a pulling orchestration decides the event with: its time of processing, and which message it was
+            row[TableHistoryStore.ProcessedAtColumn] = changes.ProcessedAt ?? appended.Timestamp;
+            row[TableHistoryStore.MessageIdColumn] = changes.MessageId;
+            actions.Add(new(TableTransactionActionType.Add, row));
             var counter = new TableEntity(changes.UserId, UserRows.Sequence) { ["Last"] = appended.Sequence };
             actions.Add(counterTag is { } tag
                 ? new(TableTransactionActionType.UpdateReplace, counter, tag)
@@ -130,6 +140,88 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition
             return false;
         }
     }
+
+    public void RequestStop(EnrollmentState enrollment, DateTimeOffset at)
+    {
+        var key = UserRows.Enrollment(enrollment.JourneyId, enrollment.EntryNo);
+        var row = Users.GetEntityIfExists<TableEntity>(enrollment.UserId, key, [StopColumn]);
+        if (row.HasValue && row.Value!.GetDateTimeOffset(StopColumn) is null)
+        {
+            // a merge keeps the state the orchestration writes; a repeat keeps the first time
+            Users.UpdateEntity(new TableEntity(enrollment.UserId, key) { [StopColumn] = at }, row.Value.ETag, TableUpdateMode.Merge);
+        }
+    }
+
+    public PullResult Pull(PullRequest request)
+    {
+        var (journeyId, _, entryNo) = UserRows.ParseEnrollmentId(request.EnrollmentId);
+        var enrollmentKey = UserRows.Enrollment(journeyId, entryNo);
+        var filter = $"PartitionKey eq {KeyText.Literal(request.UserId)} and (({UserRows.Range("h|")}) or RowKey eq '{UserRows.Profile}' or RowKey eq {KeyText.Literal(enrollmentKey)})";
+        TableEntity? enrollment = null;
+        var traits = Core.Audience.CustomerEvent.EmptyObject;
+        var history = new List<HistoryEvent>();
+        var pending = new List<PulledEvent>();
+        foreach (var row in Users.Query<TableEntity>(filter))
+        {
+            switch (row.RowKey[0])
+            {
+                case 'e':
+                    enrollment = row;
+                    break;
+                case 'h':
+                    var e = TableHistoryStore.ToEvent(row);
+                    history.Add(e);
+                    if (e.Sequence > request.AfterSequence)
+                    {
+                        pending.Add(new PulledEvent(e.Sequence, row.GetString(TableHistoryStore.MessageIdColumn) ?? "",
+                            row.GetDateTimeOffset(TableHistoryStore.ProcessedAtColumn) ?? e.Timestamp));
+                    }
+                    break;
+                case 'p':
+                    traits = TableProfileStore.ToProfile(request.UserId, row).TraitsValue;
+                    break;
+            }
+        }
+        if (enrollment is null || !Claimed(enrollment, request))
+        {
+            return PullResult.NotOwned;
+        }
+        IReadOnlyList<DateTimeOffset> sends = request.SendsSince == DateTimeOffset.MaxValue ? [] : SendTimes(request.UserId, request.SendsSince);
+        return new PullResult(true, pending, enrollment.GetDateTimeOffset(StopColumn), traits, history, sends);
+    }
+
+    /// <summary>The run's token is the enrollment's, or becomes it when none is there (the first run's first pull).</summary>
+    private bool Claimed(TableEntity enrollment, PullRequest request)
+    {
+        if (enrollment.GetString(ClaimColumn) is { } claim)
+        {
+            return claim == request.Claim;
+        }
+        try
+        {
+            Users.UpdateEntity(new TableEntity(enrollment.PartitionKey, enrollment.RowKey) { [ClaimColumn] = request.Claim }, enrollment.ETag, TableUpdateMode.Merge);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // the row changed since the read: another run may have claimed it first
+            var now = Users.GetEntity<TableEntity>(enrollment.PartitionKey, enrollment.RowKey);
+            return Claimed(now.Value, request);
+        }
+    }
+
+    private List<DateTimeOffset> SendTimes(string userId, DateTimeOffset since) =>
+        Users.Query<TableEntity>(
+                $"PartitionKey eq {KeyText.Literal(userId)} and RowKey gt {KeyText.Literal("s|" + UserRows.Ticks(since) + "|~")} and RowKey lt 's|~'",
+                select: ["RowKey"])
+            .Select(r => new DateTimeOffset(long.Parse(r.RowKey.AsSpan(2, 19), System.Globalization.CultureInfo.InvariantCulture), TimeSpan.Zero))
+            .ToList();
+
+    public bool IsSent(string userId, string idempotencyKey) =>
+        Users.GetEntityIfExists<TableEntity>(userId, UserRows.Sent(idempotencyKey), ["RowKey"]).HasValue;
+
+    public void MarkSent(string userId, string idempotencyKey, DateTimeOffset at) =>
+        Users.UpsertEntity(new TableEntity(userId, UserRows.Sent(idempotencyKey)) { ["At"] = at }, TableUpdateMode.Replace);
 
     public IEnumerable<string> UserIds() => new TableProfileStore(Users).UserIds();
 

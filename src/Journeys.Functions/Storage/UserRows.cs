@@ -6,13 +6,14 @@ namespace Journeys.Functions.Storage;
 /// The users table: one partition per user (PartitionKey = user id), so everything about a user is one
 /// partition query away and one entity-group transaction can change it. Row keys, in sort order:
 /// <code>
-/// e|{journey}|{entryNo:D6}   an enrollment (state JSON, Active flag)
-/// h|{sequence:D12}           a history event
+/// e|{journey}|{entryNo:D6}   an enrollment (state JSON, Active flag; Claim: its run's token; StopAt: a stop request)
+/// h|{sequence:D12}           a history event (with ProcessedAt and MessageId when the ingestion wrote it)
 /// l|{journey}                the entry ledger of one journey (entry instants, ETag-guarded)
 /// m|{segment}                a streaming segment membership (present = member)
 /// p                          the profile (traits JSON)
 /// q                          the history sequence counter
 /// ---- the ingestion's partition read stops here: RowKey lt 'r' (plus its one dedupe row)
+/// r|{idempotencyKey}         a sent-mark: the message was delivered (the send activity checks it first)
 /// s|{ticks:D19}|{n}          a message sent (frequency caps)
 /// t|{ticks:D19}|{scope}|{n}  a trace record
 /// x|{messageId}              a processed message id (dedupe)
@@ -36,6 +37,8 @@ internal static class UserRows
     public static string Ledger(string journeyId) => "l|" + KeyText.Escape(journeyId);
 
     public static string Membership(string segmentId) => "m|" + KeyText.Escape(segmentId);
+
+    public static string Sent(string idempotencyKey) => "r|" + KeyText.Escape(idempotencyKey);
 
     public static string Send(DateTimeOffset at, string suffix) => $"s|{Ticks(at)}|{suffix}";
 

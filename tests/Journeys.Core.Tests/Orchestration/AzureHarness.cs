@@ -12,30 +12,54 @@ namespace Journeys.Core.Tests.Orchestration;
 /// memory, counting storage transactions), one orchestration per enrollment on the fake Durable host,
 /// the activities over the same stores. It replays an event log the way the simulator does (timers
 /// and scheduled runs due at or before an event happen first; after the last event timers drain), so
-/// the two traces can be compared. Starting or signalling an enrollment runs it until it waits, which
-/// is the single-node runtime's order; on Azure those run concurrently.
+/// the two traces can be compared. Starting or waking an enrollment runs it until it waits, which
+/// is the single-node runtime's order; on Azure those run concurrently. Definitions reach the
+/// orchestrator as text through its LoadDefinition activity, as on Azure.
 /// </summary>
 internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _journeyTexts = new(StringComparer.Ordinal);
+    private readonly List<string> _segmentTexts = [];
 
-    public AzureHarness(DefinitionSet definitions, EngineOptions? options = null, int maxIterations = 32)
-        : this(definitions, InMemoryStores.Create(), null, options, maxIterations)
+    /// <param name="sources">Journey and segment files as (name, JSON), as <see cref="DefinitionLoader.Load"/> takes them.</param>
+    public AzureHarness(IReadOnlyList<(string File, string Json)> sources, EngineOptions? options = null, int maxIterations = 32)
+        : this(sources, InMemoryStores.Create(), null, options, maxIterations)
     {
     }
 
-    /// <param name="users">The ingestion's partition store; by default one over <paramref name="stores"/> that counts transactions.</param>
-    public AzureHarness(DefinitionSet definitions, RuntimeStores stores, IUserPartition? users, EngineOptions? options = null, int maxIterations = 32)
+    /// <param name="users">The partition store; by default one over <paramref name="stores"/> that counts transactions.
+    /// It must also be the orchestrations' <see cref="IEnrollmentPartition"/>.</param>
+    public AzureHarness(IReadOnlyList<(string File, string Json)> sources, RuntimeStores stores, IUserPartition? users, EngineOptions? options = null, int maxIterations = 32)
     {
+        var loaded = DefinitionLoader.Load(sources);
+        if (!loaded.IsValid)
+        {
+            throw new ArgumentException("invalid definitions:\n" + string.Join("\n", loaded.Problems));
+        }
+        var definitions = DefinitionSet.From(loaded);
+        foreach (var (file, json) in sources)
+        {
+            if (file.EndsWith(DefinitionLoader.SegmentSuffix, StringComparison.OrdinalIgnoreCase))
+            {
+                _segmentTexts.Add(json);
+            }
+            else if (DefinitionReader.ReadJourney(file, json).Definition is { } journey)
+            {
+                _journeyTexts[journey.Id] = json;
+            }
+        }
         Definitions = definitions;
         Stores = stores;
         Partition = new StoreUserPartition(Stores);
-        Ingestor = new EventIngestor(() => definitions, users ?? Partition, this, this);
-        var activities = new EnrollmentActivities(Stores, this, options);
-        var orchestrator = new EnrollmentOrchestrator(new DefinitionSetCatalog(() => definitions), options, Decisions.Add) { MaxIterations = maxIterations };
+        var partition = users ?? Partition;
+        Ingestor = new EventIngestor(() => definitions, partition, this, this);
+        var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source);
+        var orchestrator = new EnrollmentOrchestrator(options, Decisions.Add) { MaxIterations = maxIterations };
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
-            [ActivityNames.LoadContext] = activities.LoadContext,
+            [ActivityNames.Pull] = activities.Pull,
+            [ActivityNames.LoadDefinition] = activities.LoadDefinition,
             [ActivityNames.Apply] = activities.Apply,
             [ActivityNames.Send] = activities.Send,
         });
@@ -48,6 +72,28 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             }
         }
     }
+
+    /// <summary>Journeys and segments as JSON (the test's own strings).</summary>
+    public static AzureHarness FromJson(IEnumerable<string> journeys, IEnumerable<string>? segments = null, EngineOptions? options = null, int maxIterations = 32) =>
+        new(Sources(journeys, segments), options, maxIterations);
+
+    /// <summary>A definitions folder's files, read as the loader reads them.</summary>
+    public static IReadOnlyList<(string File, string Json)> DirectorySources(string directory) =>
+        Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(DefinitionLoader.JourneySuffix, StringComparison.OrdinalIgnoreCase) || f.EndsWith(DefinitionLoader.SegmentSuffix, StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .Select(f => (f, File.ReadAllText(f)))
+            .ToList();
+
+    public static IReadOnlyList<(string File, string Json)> Sources(IEnumerable<string> journeys, IEnumerable<string>? segments = null) =>
+        [.. (segments ?? []).Select((json, i) => ($"s{i}{DefinitionLoader.SegmentSuffix}", json)),
+         .. journeys.Select((json, i) => ($"j{i}{DefinitionLoader.JourneySuffix}", json))];
+
+    /// <summary>A journey version as the LoadDefinition activity returns it (every version here is 1).</summary>
+    public DefinitionSource? Source(DefinitionRequest request) =>
+        _journeyTexts.TryGetValue(request.JourneyId, out var json) && Definitions.Journey(request.JourneyId, request.Version) is not null
+            ? new DefinitionSource(request.JourneyId, request.Version, json, _segmentTexts)
+            : null;
 
     public DefinitionSet Definitions { get; }
 
@@ -77,17 +123,31 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
 
     void IRuntimeOutput.Send(SendMessage message) => Sends.Add(message);
 
+    /// <summary>Wakes raised to instances (for tests that drop them on purpose: return false to drop).</summary>
+    public Func<string, bool> DeliverWake { get; set; } = _ => true;
+
     void IEnrollmentSignals.Start(EnrollmentState state)
     {
         Starts++;
-        Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+        // as the Functions app: start only when no instance has the id (never rely on id dedupe)
+        if (!Host.Instances.ContainsKey(state.EnrollmentId))
+        {
+            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+        }
         Host.RunUntilIdle();
     }
 
-    void IEnrollmentSignals.Deliver(string enrollmentId, EnrollmentSignal signal)
+    void IEnrollmentSignals.Wake(EnrollmentState state)
     {
         Deliveries++;
-        Host.Raise(enrollmentId, ActivityNames.EventName, OrchestrationJson.Write(signal));
+        if (!Host.Instances.ContainsKey(state.EnrollmentId))
+        {
+            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+        }
+        else if (DeliverWake(state.EnrollmentId))
+        {
+            Host.Raise(state.EnrollmentId, ActivityNames.EventName, "wake");
+        }
         Host.RunUntilIdle();
     }
 

@@ -7,7 +7,8 @@ namespace Journeys.Core.Tests.Orchestration;
 /// external events go to the oldest waiter, or are buffered when nobody waits, and an event handed to a
 /// waiter of a finished execution is gone (as in Durable); timers fire in due order on a virtual clock
 /// and a cancelled timer still fires later, ignored; ContinueAsNew restarts with the new input and an
-/// empty history, re-sending buffered events. Activities run synchronously when scheduled.
+/// empty history, re-sending buffered events only when asked to. Scheduling an id that finished starts it
+/// over (as both Durable backends do). Activities run synchronously when scheduled.
 /// </summary>
 internal sealed class FakeDurableHost
 {
@@ -46,7 +47,7 @@ internal sealed class FakeDurableHost
         }
     }
 
-    /// <summary>Schedules an instance; a live instance with the id makes it a no-op (as the client does).</summary>
+    /// <summary>Schedules an instance; a running one with the id makes it a no-op, a finished one starts over (as Durable does).</summary>
     public bool Start(string instanceId, string input)
     {
         if (_instances.TryGetValue(instanceId, out var existing) && existing.Status == InstanceStatus.Running)
@@ -212,6 +213,9 @@ internal sealed class FakeDurableHost
         public string Id { get; } = id;
 
         public string Input { get; private set; } = input;
+
+        /// <summary>Distinguishes this instance object from a later one with the same id (replay-safe GUIDs).</summary>
+        public Guid Seed { get; } = Guid.NewGuid();
 
         public int Execution { get; private set; }
 

@@ -19,6 +19,7 @@ internal sealed class FakeOrchestrationContext(Instance instance) : IOrchestrati
     private Task<string?>? _run;
     private string? _continueAsNew;
     private bool _preserveUnprocessed;
+    private int _guids;
 
     public List<Command> Issued { get; } = [];
 
@@ -29,6 +30,13 @@ internal sealed class FakeOrchestrationContext(Instance instance) : IOrchestrati
     public DateTime CurrentUtcDateTime { get; private set; }
 
     public bool IsReplaying { get; private set; }
+
+    /// <summary>Replay-safe: derived from the instance object's seed, the execution and a counter, as Durable derives it from the instance.</summary>
+    public Guid NewGuid()
+    {
+        var bytes = System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{instance.Seed}|{instance.Execution}|{_guids++}"));
+        return new Guid(bytes);
+    }
 
     public sealed record Outcome(bool Completed, string? Output, string? ContinueAsNewInput, IReadOnlyList<(string Name, string Payload)> Unprocessed);
 

@@ -20,9 +20,7 @@ public sealed class IngestionCostTests
 
     private static AzureHarness Samples()
     {
-        var loaded = DefinitionLoader.LoadDirectory(Path.Combine(DefinitionKit.RepositoryRoot(), "samples"));
-        Assert.True(loaded.IsValid);
-        return new AzureHarness(DefinitionSet.From(loaded));
+        return new AzureHarness(AzureHarness.DirectorySources(Path.Combine(DefinitionKit.RepositoryRoot(), "samples")));
     }
 
     private static CustomerEvent Track(string user, string name, string at, object? properties = null, string? messageId = null) =>
@@ -65,9 +63,9 @@ public sealed class IngestionCostTests
     [Fact]
     public void Leaving_a_streaming_segment_is_written_with_the_event()
     {
-        var harness = new AzureHarness(Defs.Compile(
+        var harness = AzureHarness.FromJson(
             ["""{"id":"j","entry":{"segment":"browsing"},"reentry":{"mode":"multiple"},"start":"s","steps":{"s":{"type":"exit"}}}"""],
-            ["""{"id":"browsing","when":{"notPerformed":"Purchase","within":"PT1H"}}"""]));
+            ["""{"id":"browsing","when":{"notPerformed":"Purchase","within":"PT1H"}}"""]);
         harness.Ingest(Track("u1", "PageViewed", "10:00")); // joins: an entry, which exits at once
         Assert.Contains("browsing", harness.Stores.Memberships.SegmentsOf("u1"));
 
@@ -134,13 +132,14 @@ public sealed class IngestionCostTests
             ["10:00 u1 abandoned-cart entered", "11:00 u1 abandoned-cart sent remind email",
              "+1d 11:00 u1 abandoned-cart path check timeout", "+1d 11:00 u1 abandoned-cart sent discount sms", "+1d 11:00 u1 abandoned-cart completed"],
             harness.Trace);
-        // three decisions (start, two timers): each loads its context and applies its effects; two sends
-        Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.LoadContext));
+        // the definition once; three decisions (start, two timers): each pulls its context and applies its effects; two sends
+        Assert.Equal(1, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.LoadDefinition));
+        Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Pull));
         Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Apply));
         Assert.Equal(2, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Send));
-        Assert.Equal(11, instance.Replays); // the start, one per activity result, one per timer
-        // 11 episodes (2 markers each), 11 messages (start, 8 activity results, 2 timers), 10 commands, completion
-        Assert.Equal(44, instance.HistoryEvents);
+        Assert.Equal(12, instance.Replays); // the start, one per activity result, one per timer
+        // 12 episodes (2 markers each), 12 messages (start, 9 activity results, 2 timers), 11 commands, completion
+        Assert.Equal(48, instance.HistoryEvents);
     }
 
     [Fact]
@@ -171,6 +170,8 @@ public sealed class IngestionCostTests
 
         public bool RecordEntry(EnrollmentState started, JourneyEntries previous) => inner.RecordEntry(started, previous);
 
+        public void RequestStop(EnrollmentState enrollment, DateTimeOffset at) => inner.RequestStop(enrollment, at);
+
         public IEnumerable<string> UserIds() => inner.UserIds();
 
         public IEnumerable<EnrollmentState> ActiveIn(string journeyId) => inner.ActiveIn(journeyId);
@@ -182,7 +183,7 @@ public sealed class IngestionCostTests
 
         public void Start(EnrollmentState state) => Started++;
 
-        public void Deliver(string enrollmentId, EnrollmentSignal signal)
+        public void Wake(EnrollmentState state)
         {
         }
     }

@@ -18,9 +18,9 @@ public sealed class ScheduledEntriesTests
     [Fact]
     public void A_due_run_enrolls_once_per_tick_and_records_the_next_run_on_the_grid()
     {
-        var harness = new AzureHarness(Defs.Compile([
+        var harness = AzureHarness.FromJson([
             """{"id":"weekly","entry":{"schedule":{"at":"2026-12-07T09:00:00Z","every":"P7D"}},"reentry":{"mode":"multiple"},"start":"s","steps":{"s":{"type":"exit"}}}""",
-        ]));
+        ]);
         harness.Ingestor.Ingest(EventParser.Parse(Events.Identify("m1", "u1", Times.At("09:00"), new { email = "a@example.com" })).Event!, Times.At("09:00"));
         var marks = new Marks();
         var schedules = new ScheduledEntries(() => harness.Definitions, marks, harness.Ingestor);
@@ -40,9 +40,9 @@ public sealed class ScheduledEntriesTests
     [Fact]
     public void A_schedule_whose_window_closed_ends()
     {
-        var harness = new AzureHarness(Defs.Compile([
+        var harness = AzureHarness.FromJson([
             """{"id":"sale","entry":{"schedule":{"at":"2026-12-07T09:00:00Z","every":"P1D"}},"window":{"until":"2026-12-08T00:00:00Z"},"reentry":{"mode":"multiple"},"start":"s","steps":{"s":{"type":"exit"}}}""",
-        ]));
+        ]);
         var marks = new Marks();
         var schedules = new ScheduledEntries(() => harness.Definitions, marks, harness.Ingestor);
 

@@ -17,5 +17,9 @@ public sealed class InMemorySendLog : ISendLog
         return count;
     }
 
+    /// <summary>The send instants after <paramref name="since"/>, oldest first (the in-memory partition's pull).</summary>
+    public IReadOnlyList<DateTimeOffset> TimesSince(string userId, DateTimeOffset since) =>
+        _users.Find(userId)?.Sends?.Where(t => t > since).ToArray() ?? [];
+
     public void Record(string userId, DateTimeOffset at) => (_users.Get(userId).Sends ??= new List<DateTimeOffset>(2)).Add(at);
 }

@@ -1,0 +1,20 @@
+using Journeys.Core.Audience;
+
+namespace Journeys.Core.Orchestration;
+
+/// <summary>What one <see cref="ActivityNames.Pull"/> found in the user's partition.</summary>
+/// <param name="Owned">False: the enrollment is claimed by another run (a re-scheduled or restarted instance id): exit, no effects.</param>
+/// <param name="Pending">Events after the cursor, in sequence order (their content is in <see cref="History"/>).</param>
+/// <param name="StopAt">When a stop of the enrollment was recorded, if it was.</param>
+/// <param name="History">The user's history, every event (decisions see it up to their input).</param>
+/// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
+public sealed record PullResult(
+    bool Owned,
+    IReadOnlyList<PulledEvent> Pending,
+    DateTimeOffset? StopAt,
+    Value Traits,
+    IReadOnlyList<HistoryEvent> History,
+    IReadOnlyList<DateTimeOffset> SendTimes)
+{
+    public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);
+}
