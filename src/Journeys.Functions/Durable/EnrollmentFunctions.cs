@@ -7,7 +7,7 @@ using Microsoft.DurableTask;
 namespace Journeys.Functions.Durable;
 
 /// <summary>The enrollment orchestration and its activities: bindings around Core's orchestrator and activities.</summary>
-public sealed class EnrollmentFunctions(EnrollmentOrchestrator orchestrator, EnrollmentActivities activities, TableTraceOutput traces, ChannelDispatcher channels)
+public sealed class EnrollmentFunctions(EnrollmentOrchestrator orchestrator, EnrollmentActivities activities, TableTraceOutput traces, IMessageChannel channels)
 {
     [Function(ActivityNames.Orchestrator)]
     public Task<string?> RunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>

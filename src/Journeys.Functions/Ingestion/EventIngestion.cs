@@ -77,6 +77,7 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
         }
         log.LogWarning("Event {Index} of the batch dead-lettered: {Reason}", index, reason);
         counts.DeadLettered++;
+        (counts.DeadLetteredAt ??= []).Add((index, reason));
     }
 }
 
@@ -86,4 +87,7 @@ public struct BatchCounts
     public int Accepted;
     public int Duplicates;
     public int DeadLettered;
+
+    /// <summary>Which events of the batch were dead-lettered, and why (HTTP intake answers with them).</summary>
+    public List<(int Index, string Reason)>? DeadLetteredAt;
 }
