@@ -52,6 +52,10 @@ public sealed class DevHost : IAsyncDisposable
             Console.Error.WriteLine(e.Message);
             return 1;
         }
+        if (options.ParentProcessId is { } parent)
+        {
+            _ = ExitWithAsync(parent);
+        }
         await using (host)
         {
             await host._app.WaitForShutdownAsync(cancellation);
@@ -123,6 +127,28 @@ public sealed class DevHost : IAsyncDisposable
         await _app.DisposeAsync();
         _channel.Dispose();
         await _sidecar.DisposeAsync();
+    }
+
+    /// <summary>Ends this process, abruptly, once <paramref name="parent"/> has gone (a killed test run leaves no dev host behind).</summary>
+    private static async Task ExitWithAsync(int parent)
+    {
+        while (true)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(parent);
+                if (process.HasExited)
+                {
+                    break;
+                }
+            }
+            catch (ArgumentException)
+            {
+                break; // no such process
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+        Environment.Exit(3);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

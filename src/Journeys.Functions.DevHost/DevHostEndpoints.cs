@@ -7,6 +7,7 @@ using Journeys.Functions.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.DevHost;
 
@@ -30,7 +31,7 @@ public static class DevHostEndpoints
     }
 
     /// <summary>The request's events as one batch to the handler the Event Hubs trigger calls.</summary>
-    private static async Task<IResult> PostEventsAsync(HttpRequest request, EventIngestion ingestion, DurableTaskClient durable, CancellationToken cancellation)
+    private static async Task<IResult> PostEventsAsync(HttpRequest request, EventIngestion ingestion, DurableTaskClient durable, ILogger<EventIngestion> log, CancellationToken cancellation)
     {
         if (request.ContentLength > MaxBodyBytes)
         {
@@ -60,6 +61,8 @@ public static class DevHostEndpoints
         var rejected = (counts.DeadLetteredAt ?? [])
             .Select(d => new RejectedEvent(d.Index, EventParser.Parse(events[d.Index]).MessageId, d.Reason))
             .ToList();
+        log.LogInformation("Ingested a request of {Count} events: {Accepted} accepted, {Duplicates} duplicates, {Rejected} rejected",
+            events.Count, counts.Accepted, counts.Duplicates, rejected.Count);
         return Results.Json(new IngestResponse(counts.Accepted, counts.Duplicates, rejected), DevHostJson.Default.IngestResponse,
             statusCode: StatusCodes.Status202Accepted);
     }

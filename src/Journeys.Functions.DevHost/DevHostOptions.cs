@@ -23,6 +23,9 @@ public sealed record DevHostOptions
     /// <summary>Orchestration and activity work items processed at once (both the sidecar's dispatchers and the worker).</summary>
     public int Concurrency { get; init; } = 200;
 
+    /// <summary>A process to live no longer than (tests: the dev host exits when the test run that started it is gone).</summary>
+    public int? ParentProcessId { get; init; }
+
     /// <returns>The options, or the problem with the command line.</returns>
     public static (DevHostOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {
@@ -48,6 +51,7 @@ public sealed record DevHostOptions
                 case "--task-hub": options = options with { TaskHub = value }; break;
                 case "--table-prefix": options = options with { TablePrefix = value }; break;
                 case "--partitions" when int.TryParse(value, out var p) && p is >= 1 and <= 16: options = options with { Partitions = p }; break;
+                case "--parent-pid" when int.TryParse(value, out var pid): options = options with { ParentProcessId = pid }; break;
                 case "--concurrency" when int.TryParse(value, out var c) && c >= 1: options = options with { Concurrency = c }; break;
                 default: return (null, $"unknown option or bad value: {name} {value}\n{Usage}");
             }
@@ -57,7 +61,7 @@ public sealed record DevHostOptions
 
     public const string Usage =
         "usage: Journeys.Functions.DevHost [--urls URL] [--storage CONN] [--definitions DIR] [--outbox FILE] [--task-hub NAME]\n" +
-        "                                  [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N]";
+        "                                  [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N] [--parent-pid PID]";
 
     /// <summary>The repository's samples/ folder, found upwards from the working directory; else ./samples.</summary>
     private static string DefaultDefinitions()

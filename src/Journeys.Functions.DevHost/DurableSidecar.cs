@@ -47,6 +47,12 @@ public sealed class DurableSidecar : IAsyncDisposable
         // an idle queue is polled with back-off up to this; 30 s by default, which would delay timers and
         // the first message after a quiet spell by as much
         MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+        // a message dequeued by a process that was then killed comes back after this; 5 min by default, which
+        // left enrollments stuck for as long after a kill -9 (an ExecutionStarted whose episode's activity had
+        // already gone out: its result waits, "out of order", for the history that only the redelivery writes).
+        // The sidecar does not renew locks, so this must also exceed the longest activity (webhooks: 10 s).
+        ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
+        WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(30),
         // the same worker id across restarts, so a restarted dev host is the owner of its own partition leases
         WorkerId = "devhost-" + options.TaskHub,
     };
