@@ -65,6 +65,10 @@ public sealed class DevHost : IAsyncDisposable
 
     public static async Task<DevHost> StartAsync(DevHostOptions options, CancellationToken cancellation)
     {
+        // the app's Table calls are synchronous (ingestion, LoadContext, Apply): each holds a pool thread for a
+        // storage round trip, so without this the pool grows by about one thread a second under load
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, options.Concurrency), Math.Max(io, options.Concurrency));
         var sidecar = await DurableSidecar.StartAsync(options, ConfigureLogging, cancellation);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
 

@@ -44,6 +44,8 @@ public sealed class DurableSidecar : IAsyncDisposable
         PartitionCount = options.Partitions,
         MaxConcurrentTaskOrchestrationWorkItems = options.Concurrency,
         MaxConcurrentTaskActivityWorkItems = options.Concurrency,
+        // storage requests in flight at once (25 per core by default): the backend's own throttle
+        MaxStorageOperationConcurrency = Math.Max(100, options.Concurrency),
         // an idle queue is polled with back-off up to this; 30 s by default, which would delay timers and
         // the first message after a quiet spell by as much
         MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
