@@ -39,7 +39,7 @@ internal sealed class DevHostProcess : IAsyncDisposable
     {
         _process = process;
         Url = url;
-        Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(120) };
     }
 
     public Uri Url { get; }
