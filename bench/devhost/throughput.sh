@@ -25,7 +25,12 @@ storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$
 Logging__LogLevel__Journeys=Warning dotnet "$dll" --urls "http://127.0.0.1:$PORT" --storage "$storage" --definitions "$work/defs" \
   --outbox "$work/outbox.jsonl" --task-hub "$id" --table-prefix "$id" --parent-pid $$ "$@" > "$work/host.log" 2>&1 &
 host=$!
-trap 'kill -9 $host 2>/dev/null || true; [ -n "$azurite" ] && kill $azurite 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+cleanup() {
+  kill -9 "$host" 2>/dev/null || true
+  if [ -n "$azurite" ]; then kill "$azurite" 2>/dev/null || true; wait "$azurite" 2>/dev/null || true; fi
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
 for _ in $(seq 120); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
 kill -0 $host 2>/dev/null || { echo "dev host did not start:"; tail -20 "$work/host.log"; exit 1; }
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
