@@ -42,14 +42,7 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
                     DeadLetter(raw, parsed.Error ?? "unreadable event", i, ref counts);
                     continue;
                 }
-                var signals = new BufferedSignals();
-                IngestOutcome outcome;
-                using (ingestors.Traces.Scope(e.MessageId))
-                {
-                    outcome = ingestors.Create(signals).Ingest(e, time.GetUtcNow());
-                }
-                await signals.FlushAsync(durable, log, cancellation);
-                if (outcome == IngestOutcome.Duplicate) counts.Duplicates++;
+                if (await IngestAsync(e, durable, cancellation) == IngestOutcome.Duplicate) counts.Duplicates++;
                 else counts.Accepted++;
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -65,6 +58,22 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
         return counts;
     }
 
+    /// <summary>
+    /// One parsed event: the ingestor's decisions on the user's partition, then the starts and wakes they call
+    /// for. Throws when storage or Durable fail (the caller dead-letters, or answers an error so the sender retries).
+    /// </summary>
+    public async Task<IngestOutcome> IngestAsync(CustomerEvent e, DurableTaskClient durable, CancellationToken cancellation)
+    {
+        var signals = new BufferedSignals();
+        IngestOutcome outcome;
+        using (ingestors.Traces.Scope(e.MessageId))
+        {
+            outcome = ingestors.Create(signals).Ingest(e, time.GetUtcNow());
+        }
+        await signals.FlushAsync(durable, log, cancellation);
+        return outcome;
+    }
+
     private void DeadLetter(string raw, string reason, int index, ref BatchCounts counts)
     {
         try
@@ -77,6 +86,7 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
         }
         log.LogWarning("Event {Index} of the batch dead-lettered: {Reason}", index, reason);
         counts.DeadLettered++;
+        (counts.DeadLetteredAt ??= []).Add((index, reason));
     }
 }
 
@@ -86,4 +96,7 @@ public struct BatchCounts
     public int Accepted;
     public int Duplicates;
     public int DeadLettered;
+
+    /// <summary>Which events of the batch were dead-lettered, and why (HTTP intake answers with them).</summary>
+    public List<(int Index, string Reason)>? DeadLetteredAt;
 }

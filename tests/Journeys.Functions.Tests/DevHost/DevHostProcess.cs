@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Journeys.Functions.Tests.DevHosting;
+
+/// <summary>
+/// The dev host as a child process (so a test can kill -9 it), on a free loopback port. It is told the test
+/// process's id and exits when that is gone; disposing kills it.
+/// </summary>
+internal sealed class DevHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private DevHostProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+        Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(120) };
+    }
+
+    public Uri Url { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>What it printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<DevHostProcess> StartAsync(DevHostRun run, CancellationToken cancellation)
+    {
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}/");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Journeys.Functions.DevHost.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "exec", dll, "--urls", $"http://127.0.0.1:{port}", "--storage", "UseDevelopmentStorage=true",
+            "--definitions", run.Definitions, "--outbox", run.Outbox, "--task-hub", run.TaskHub,
+            "--table-prefix", run.TablePrefix, "--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Logging__LogLevel__Journeys.Orchestration"] = "Warning"; // a line per decision is too many here
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var host = new DevHostProcess(process, url);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await host.WaitHealthyAsync(cancellation);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+        return host;
+    }
+
+    /// <summary>kill -9: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.WaitForExit(10_000);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        Http.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WaitHealthyAsync(CancellationToken cancellation)
+    {
+        using var probe = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the dev host exited with {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await probe.GetAsync("healthz", cancellation);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                // a probe timed out
+            }
+            await Task.Delay(200, cancellation);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
