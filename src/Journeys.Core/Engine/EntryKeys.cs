@@ -52,4 +52,12 @@ public static class EntryKeys
         var key = Of(keyPath, properties);
         return key is null || string.Equals(key, enrollmentKey, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// DESIGN §9: an event whose properties carry <c>enrollment</c> (an engagement event about a message)
+    /// reaches only that enrollment; one without it reaches any, subject to the key.
+    /// </summary>
+    public static bool Reaches(CompiledJourney journey, EnrollmentState enrollment, Value properties) =>
+        (properties["enrollment"].AsString is not { } target || string.Equals(target, enrollment.EnrollmentId, StringComparison.Ordinal))
+        && Reaches(journey.EntryKeyPath, enrollment.Key, properties);
 }

@@ -102,9 +102,9 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             {
                 return state;
             }
-            if (!EntryKeys.Reaches(journey.EntryKeyPath, state.Key, e.Properties))
+            if (!EntryKeys.Reaches(journey, state, e.Properties))
             {
-                return state; // another cart's (order's...) event: not this enrollment's business
+                return state; // another cart's (order's...) event, or about another enrollment's message
             }
             if (state.Deadline is { } deadline && at >= deadline)
             {

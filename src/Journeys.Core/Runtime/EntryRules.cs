@@ -76,10 +76,11 @@ public static class EntryRules
     /// <summary>
     /// Whether an event is to be handed to an active enrollment: the journey can act on its name
     /// (<see cref="CompiledJourney.ReactsTo"/>), and a keyed enrollment only gets events that carry
-    /// its key or none. (The engine checks the key too; this spares a driver the work.)
+    /// its key or none, and an engagement event naming an <c>enrollment</c> only that one. (The engine checks
+    /// both too; this spares a driver the work.)
     /// </summary>
     public static bool Reaches(CompiledJourney journey, EnrollmentState enrollment, CustomerEvent e) =>
-        e.Event is { } name && journey.ReactsTo.Contains(name) && EntryKeys.Reaches(journey.EntryKeyPath, enrollment.Key, e.Properties);
+        e.Event is { } name && journey.ReactsTo.Contains(name) && EntryKeys.Reaches(journey, enrollment, e.Properties);
 
     /// <summary>Member of any included segment (when the journey lists some) and of no excluded one.</summary>
     public static bool InAudience(CompiledJourney journey, in ConditionContext context)
