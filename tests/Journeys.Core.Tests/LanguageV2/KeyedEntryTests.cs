@@ -78,3 +78,24 @@ public sealed class KeyedEntryTests
         Assert.True(watch.ElapsedMilliseconds < 2_000, $"1,000 unrelated events took {watch.ElapsedMilliseconds} ms");
     }
 }
+
+/// <summary>DESIGN §9: an engagement event whose properties carry <c>enrollment</c> reaches only that enrollment.</summary>
+public sealed class EnrollmentTargetedEventTests
+{
+    private const string Journey = """
+        {"id":"j","entry":{"event":"Go","key":"orderId"},"start":"w","steps":{
+          "w":{"type":"waitFor","event":"Email Opened","timeout":"P1D","onTimeout":"late"},
+          "late":{"type":"exit"} } }
+        """;
+
+    [Fact]
+    public void Only_the_named_enrollment_takes_the_event()
+    {
+        var s = Scenario.Create(Journey);
+        s.Track("u1", "Go", "10:00", new { orderId = "o1" });
+        s.Track("u1", "Go", "10:01", new { orderId = "o2" });
+        s.Track("u1", "Email Opened", "11:00", new { enrollment = "j:u1:o2:1", step = "x" });
+        s.AssertTrace("10:00 u1 j entered", "10:01 u1 j entered", "11:00 u1 j path w event", "11:00 u1 j completed");
+        Assert.Equal(["j:u1:o1:1"], s.Stores.Enrollments.ActiveFor("u1").Select(e => e.EnrollmentId));
+    }
+}
