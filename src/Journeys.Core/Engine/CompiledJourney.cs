@@ -12,6 +12,7 @@ public sealed class CompiledJourney
 {
     private readonly Dictionary<string, CompiledCondition> _conditions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Step, Channel Channel), MessageTemplate> _templates = [];
+    private readonly Dictionary<string, string[]> _datePaths = new(StringComparer.Ordinal);
 
     public CompiledJourney(JourneyDefinition definition, int version, Func<string, CompiledCondition> segments)
     {
@@ -52,6 +53,9 @@ public sealed class CompiledJourney
                     {
                         _conditions[PathKey(b.Id, i)] = Compile(b.Paths[i].When);
                     }
+                    break;
+                case DelayStep { IsRelativeToDate: true } d:
+                    _datePaths[d.Id] = (d.UntilTrait ?? d.UntilProperty)!.Split('.');
                     break;
                 case SendStep s:
                     foreach (var (channel, content) in s.Content)
@@ -101,6 +105,9 @@ public sealed class CompiledJourney
 
     /// <summary>The <c>where</c> of a multi-event wait's entry <paramref name="index"/>.</summary>
     public CompiledCondition WaitEventWhere(string stepId, int index) => _conditions[PathKey(stepId, index)];
+
+    /// <summary>A date delay's <c>untilTrait</c> / <c>untilProperty</c>, split once.</summary>
+    public string[] DatePath(string stepId) => _datePaths[stepId];
 
     public MessageTemplate Template(string stepId, Channel channel) => _templates[(stepId, channel)];
 

@@ -348,9 +348,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         /// <summary>The trait's or entry property's date plus the offset; null when missing or not a date.</summary>
         private readonly DateTimeOffset? DateDelayEnd(EnrollmentState state, DelayStep delay)
         {
-            var value = delay.UntilTrait is { } trait
-                ? _profile.TraitsValue.Get(trait.Split('.'))
-                : (state.EntryEvent?.Properties ?? CustomerEvent.EmptyObject).Get(delay.UntilProperty!.Split('.'));
+            var path = journey.DatePath(delay.Id);
+            var value = delay.UntilTrait is not null
+                ? _profile.TraitsValue.Get(path)
+                : (state.EntryEvent?.Properties ?? CustomerEvent.EmptyObject).Get(path);
             return DateValues.TryRead(value, _profile.TimeZone, out var instant) ? delay.Offset.AddTo(instant) : null;
         }
 

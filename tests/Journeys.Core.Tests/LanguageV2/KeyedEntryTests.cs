@@ -99,3 +99,17 @@ public sealed class EnrollmentTargetedEventTests
         Assert.Equal(["j:u1:o1:1"], s.Stores.Enrollments.ActiveFor("u1").Select(e => e.EnrollmentId));
     }
 }
+
+public sealed class KeyedStateJsonTests
+{
+    [Fact]
+    public void The_key_survives_the_state_json_that_stores_and_ContinueAsNew_use()
+    {
+        var s = Scenario.Create("""{"id":"j","entry":{"event":"Go","key":"k"},"start":"d","steps":{"d":{"type":"delay","for":"P1D"}}}""");
+        s.Track("u1", "Go", "10:00", new { k = "a:b" });
+        var state = Assert.Single(s.Stores.Enrollments.ActiveFor("u1"));
+        var back = Journeys.Core.Engine.EnrollmentStateJson.Deserialize(Journeys.Core.Engine.EnrollmentStateJson.Serialize(state));
+        Assert.Equal("a:b", back.Key);
+        Assert.Equal("j:u1:a%3Ab:1", back.EnrollmentId);
+    }
+}
