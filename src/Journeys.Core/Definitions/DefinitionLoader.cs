@@ -112,9 +112,14 @@ public static class DefinitionLoader
 
         var validJourneys = new List<JourneyDefinition>();
         var seenJourneys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var journeyIds = journeys.Where(j => j.Read.Definition is not null).Select(j => j.Read.Definition!.Id).ToHashSet(StringComparer.Ordinal);
+        var jumpProblems = DefinitionValidator.ValidateJumps(
+                journeys.Where(j => j.Read.Definition is not null).Select(j => (j.File, j.Read.Definition!)).ToList(), journeyIds)
+            .ToLookup(p => p.File, StringComparer.Ordinal);
         foreach (var (file, read) in journeys)
         {
             var fileProblems = read.Problems.Concat(DefinitionValidator.ValidateReferences(file, read.SegmentReferences, segmentIds)).ToList();
+            fileProblems.AddRange(jumpProblems[file]);
             if (read.Definition is { } j)
             {
                 var unknownStep = read.Problems.Any(p => p.Message.StartsWith("unknown step '", StringComparison.Ordinal));

@@ -134,18 +134,28 @@ public static class DefinitionReader
         var hasSegment = ReadContext.Has(entry, "segment");
         if (hasEvent)
         {
-            ctx.RejectUnknownFields(entry, at, "event", "where");
+            ctx.RejectUnknownFields(entry, at, "event", "where", "key");
             if (hasSegment || hasSchedule)
             {
                 ctx.Problem(at, "'entry' has exactly one form: {event}, {segment} or {schedule}");
             }
             var name = ctx.String(entry, at, "event", required: true);
             var where = ConditionReader.Optional(ctx, entry, at, "where");
-            return name is null ? null : new EventEntry(name, where);
+            var key = ctx.String(entry, at, "key", required: false);
+            if (key is not null && (key.Length == 0 || key.Split('.').Any(string.IsNullOrEmpty)))
+            {
+                ctx.Problem(JsonPath.Field(at, "key"), $"'key' must be a property path of the entry event (e.g. cartId, cart.id), not '{key}'");
+                key = null;
+            }
+            return name is null ? null : new EventEntry(name, where, key);
+        }
+        if (ReadContext.Has(entry, "key"))
+        {
+            ctx.Problem(JsonPath.Field(at, "key"), "'key' applies only to an event entry (the key is a property of the entry event)");
         }
         if (hasSchedule)
         {
-            ctx.RejectUnknownFields(entry, at, "schedule", "segment");
+            ctx.RejectUnknownFields(entry, at, "schedule", "segment", "key");
             var segment = ctx.SegmentReference(entry, at, "segment", required: false);
             var scheduleAt = JsonPath.Field(at, "schedule");
             var schedule = entry.GetProperty("schedule");
@@ -160,7 +170,7 @@ public static class DefinitionReader
         }
         if (hasSegment)
         {
-            ctx.RejectUnknownFields(entry, at, "segment");
+            ctx.RejectUnknownFields(entry, at, "segment", "key");
             var segment = ctx.SegmentReference(entry, at, "segment", required: true);
             return segment is null ? null : new SegmentEntry(segment);
         }
@@ -258,7 +268,9 @@ public static class DefinitionReader
         {
             return null;
         }
-        ctx.RejectUnknownFields(exit, at, "events", "maxDuration");
+        ctx.RejectUnknownFields(exit, at, "events", "maxDuration", "segments");
+        var segments = ctx.StringList(exit, at, "segments");
+        for (var i = 0; i < segments.Count; i++) ctx.SegmentReferences.Add((segments[i], JsonPath.Index(JsonPath.Field(at, "segments"), i)));
         var events = new List<ExitEvent>();
         if (exit.TryGetProperty("events", out var list))
         {
@@ -287,7 +299,7 @@ public static class DefinitionReader
                 }
             }
         }
-        return new ExitRule(events, ctx.Duration(exit, at, "maxDuration", required: false));
+        return new ExitRule(events, ctx.Duration(exit, at, "maxDuration", required: false)) { Segments = segments };
     }
 
     private static Dictionary<string, Step>? Steps(ReadContext ctx, JsonElement root)
@@ -338,13 +350,14 @@ public static class DefinitionReader
                 case "branch": return Branch();
                 case "split": return Split();
                 case "update": return Update();
+                case "jump": return Jump();
                 case "exit":
                     ctx.RejectUnknownFields(step, at, "type");
                     return new ExitStep { Id = id };
                 case null:
                     return new ExitStep { Id = id };
                 default:
-                    ctx.Problem(JsonPath.Field(at, "type"), $"unknown step type '{type}' (expected send, delay, waitFor, branch, split, update or exit)");
+                    ctx.Problem(JsonPath.Field(at, "type"), $"unknown step type '{type}' (expected send, delay, waitFor, branch, split, update, jump or exit)");
                     return new ExitStep { Id = id };
             }
         }
@@ -362,7 +375,7 @@ public static class DefinitionReader
 
         private Step Send()
         {
-            ctx.RejectUnknownFields(step, at, "type", "channel", "content", "sendTime", "next");
+            ctx.RejectUnknownFields(step, at, "type", "channel", "content", "sendTime", "window", "next");
             var channelName = ctx.String(step, at, "channel", required: true);
             var channel = Channel.Email;
             var known = channelName is not null && Channels.TryGetValue(channelName, out channel);
@@ -406,7 +419,66 @@ public static class DefinitionReader
                     content[channel] = Content(channel, contentElement, contentAt);
                 }
             }
-            return new SendStep(channel, content, sendTime == "optimal", Reference(step, at, "next")) { Id = id };
+            return new SendStep(channel, content, sendTime == "optimal", Reference(step, at, "next")) { Id = id, Window = Window() };
+        }
+
+        private static readonly Dictionary<string, DayOfWeek> DayNames = new(StringComparer.Ordinal)
+        {
+            ["mon"] = DayOfWeek.Monday, ["tue"] = DayOfWeek.Tuesday, ["wed"] = DayOfWeek.Wednesday, ["thu"] = DayOfWeek.Thursday,
+            ["fri"] = DayOfWeek.Friday, ["sat"] = DayOfWeek.Saturday, ["sun"] = DayOfWeek.Sunday,
+        };
+
+        private SendWindow? Window()
+        {
+            var windowAt = JsonPath.Field(at, "window");
+            if (!step.TryGetProperty("window", out var window) || window.ValueKind == JsonValueKind.Null || !ctx.ExpectObject(window, windowAt, "'window'"))
+            {
+                return null;
+            }
+            ctx.RejectUnknownFields(window, windowAt, "days", "from", "until");
+            var days = new HashSet<DayOfWeek>();
+            var daysAt = JsonPath.Field(windowAt, "days");
+            if (!window.TryGetProperty("days", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+            {
+                ctx.Problem(daysAt, "a window needs 'days': a non-empty array of mon, tue, wed, thu, fri, sat, sun");
+            }
+            else
+            {
+                var i = 0;
+                foreach (var day in list.EnumerateArray())
+                {
+                    var dayAt = JsonPath.Index(daysAt, i++);
+                    if (day.ValueKind != JsonValueKind.String || !DayNames.TryGetValue(day.GetString()!, out var d))
+                    {
+                        ctx.Problem(dayAt, $"'{(day.ValueKind == JsonValueKind.String ? day.GetString() : day.GetRawText())}' is not a day (mon, tue, wed, thu, fri, sat, sun)");
+                    }
+                    else if (!days.Add(d))
+                    {
+                        ctx.Problem(dayAt, $"day '{day.GetString()}' is listed twice");
+                    }
+                }
+            }
+            var from = TimeOfDay(window, windowAt, "from") ?? TimeOnly.MinValue;
+            var until = TimeOfDay(window, windowAt, "until") ?? TimeOnly.MinValue;
+            if (from == until && (ReadContext.Has(window, "from") || ReadContext.Has(window, "until")) && from != TimeOnly.MinValue)
+            {
+                ctx.Problem(JsonPath.Field(windowAt, "until"), "'until' equals 'from': the window would never open (omit both for whole days)");
+            }
+            return new SendWindow(days, from, until);
+        }
+
+        private TimeOnly? TimeOfDay(JsonElement obj, string path, string name)
+        {
+            if (ctx.String(obj, path, name, required: false) is not { } text)
+            {
+                return null;
+            }
+            if (TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+            {
+                return t;
+            }
+            ctx.Problem(JsonPath.Field(path, name), $"'{text}' is not a time of day \"HH:mm\" (24-hour)");
+            return null;
         }
 
         private MessageContent Content(Channel channel, JsonElement element, string path)
@@ -465,11 +537,25 @@ public static class DefinitionReader
 
         private Step Delay()
         {
-            ctx.RejectUnknownFields(step, at, "type", "for", "until", "days", "untilDate", "next");
-            var forms = new[] { "for", "until", "untilDate" }.Where(f => ReadContext.Has(step, f)).ToList();
+            ctx.RejectUnknownFields(step, at, "type", "for", "until", "days", "untilDate", "untilTrait", "untilProperty", "offset", "next");
+            var forms = new[] { "for", "until", "untilDate", "untilTrait", "untilProperty" }.Where(f => ReadContext.Has(step, f)).ToList();
             if (forms.Count != 1)
             {
-                ctx.Problem(at, forms.Count == 0 ? "a delay needs one of: for, until, untilDate" : $"a delay has one form, not {string.Join(" and ", forms)}");
+                ctx.Problem(at, forms.Count == 0 ? "a delay needs one of: for, until, untilDate, untilTrait, untilProperty" : $"a delay has one form, not {string.Join(" and ", forms)}");
+            }
+            var untilTrait = PropertyPath(step, "untilTrait");
+            var untilProperty = PropertyPath(step, "untilProperty");
+            var offset = default(SignedDuration);
+            if (ctx.String(step, at, "offset", required: false) is { } offsetText)
+            {
+                if (!SignedDuration.TryParse(offsetText, out offset))
+                {
+                    ctx.Problem(JsonPath.Field(at, "offset"), $"'{offsetText}' is not a signed ISO 8601 duration (e.g. -P3D, PT2H)");
+                }
+                if (untilTrait is null && untilProperty is null)
+                {
+                    ctx.Problem(JsonPath.Field(at, "offset"), "'offset' goes with 'untilTrait' or 'untilProperty'");
+                }
             }
             var duration = ctx.Duration(step, at, "for", required: false);
             TimeOnly? until = null;
@@ -484,20 +570,99 @@ public static class DefinitionReader
                 ctx.Problem(JsonPath.Field(at, "days"), "'days' goes with 'until'");
             }
             var date = ctx.Instant(step, at, "untilDate", required: false);
-            if (duration is null && until is null && date is null)
+            if (duration is null && until is null && date is null && untilTrait is null && untilProperty is null)
             {
                 duration = new IsoDuration(0, 0, TimeSpan.FromHours(1)); // placeholder so later checks still run
             }
-            return new DelayStep(duration, until, days, date, Reference(step, at, "next")) { Id = id };
+            return new DelayStep(duration, until, days, date, Reference(step, at, "next"))
+            {
+                Id = id, UntilTrait = untilTrait, UntilProperty = untilProperty, Offset = offset,
+            };
+        }
+
+        private string? PropertyPath(JsonElement obj, string name)
+        {
+            var path = ctx.String(obj, at, name, required: false);
+            if (path is not null && (path.Length == 0 || path.Split('.').Any(string.IsNullOrEmpty)))
+            {
+                ctx.Problem(JsonPath.Field(at, name), $"'{path}' is not a property path (e.g. renewsAt, plan.renewsAt)");
+                return null;
+            }
+            return path;
+        }
+
+        private Step Jump()
+        {
+            ctx.RejectUnknownFields(step, at, "type", "journey");
+            var journey = ctx.String(step, at, "journey", required: true) ?? "";
+            return new JumpStep(journey) { Id = id };
         }
 
         private Step WaitFor()
         {
-            ctx.RejectUnknownFields(step, at, "type", "event", "where", "timeout", "onEvent", "onTimeout");
-            var name = ctx.String(step, at, "event", required: true) ?? "";
-            var where = ConditionReader.Optional(ctx, step, at, "where");
+            ctx.RejectUnknownFields(step, at, "type", "event", "events", "where", "timeout", "onEvent", "onTimeout");
             var timeout = ctx.Duration(step, at, "timeout", required: true) ?? new IsoDuration(0, 1, TimeSpan.Zero);
+            var hasEvent = ReadContext.Has(step, "event");
+            if (ReadContext.Has(step, "events"))
+            {
+                if (hasEvent)
+                {
+                    ctx.Problem(at, "a waitFor has 'event' or 'events', not both");
+                }
+                foreach (var field in new[] { "where", "onEvent" }.Where(f => ReadContext.Has(step, f)))
+                {
+                    ctx.Problem(JsonPath.Field(at, field), $"'{field}' goes with 'event'; each of 'events' has its own where and next");
+                }
+                return new WaitForStep("", null, timeout, null, Reference(step, at, "onTimeout")) { Id = id, Events = Events() };
+            }
+            if (!hasEvent)
+            {
+                ctx.Problem(at, "a waitFor needs 'event' or 'events'");
+            }
+            var name = ctx.String(step, at, "event", required: false) ?? "";
+            var where = ConditionReader.Optional(ctx, step, at, "where");
             return new WaitForStep(name, where, timeout, Reference(step, at, "onEvent"), Reference(step, at, "onTimeout")) { Id = id };
+        }
+
+        private List<WaitForEvent> Events()
+        {
+            var result = new List<WaitForEvent>();
+            var listAt = JsonPath.Field(at, "events");
+            var list = step.GetProperty("events");
+            if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+            {
+                ctx.Problem(listAt, "'events' must be a non-empty array of {name?, event, where?, next}");
+                return result;
+            }
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var itemAt = JsonPath.Index(listAt, i++);
+                if (!ctx.ExpectObject(item, itemAt, "an awaited event"))
+                {
+                    continue;
+                }
+                ctx.RejectUnknownFields(item, itemAt, "name", "event", "where", "next");
+                var name = ctx.String(item, itemAt, "event", required: true);
+                var pathName = ctx.String(item, itemAt, "name", required: false) ?? name;
+                var where = ConditionReader.Optional(ctx, item, itemAt, "where");
+                var next = Reference(item, itemAt, "next");
+                if (pathName is not null && !names.Add(pathName))
+                {
+                    ctx.Problem(JsonPath.Field(itemAt, ReadContext.Has(item, "name") ? "name" : "event"),
+                        $"duplicate path name '{pathName}' (give each awaited event its own 'name')");
+                }
+                if (pathName == "timeout")
+                {
+                    ctx.Problem(JsonPath.Field(itemAt, "name"), "'timeout' is reserved for the wait's timeout path");
+                }
+                if (name is not null)
+                {
+                    result.Add(new WaitForEvent(pathName ?? name, name, where, next));
+                }
+            }
+            return result;
         }
 
         private Step Branch()

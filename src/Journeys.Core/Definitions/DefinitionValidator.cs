@@ -43,6 +43,86 @@ public static class DefinitionValidator
         }
     }
 
+    /// <summary>
+    /// Jump steps to journeys that do not exist, and cycles of jumps that no wait breaks (A's start
+    /// reaches a jump to B without waiting, B's to A...): a user would bounce between them in one instant.
+    /// </summary>
+    /// <param name="known">Every journey id defined (valid or not: a broken target is reported in its own file).</param>
+    public static IEnumerable<DefinitionProblem> ValidateJumps(IReadOnlyList<(string File, JourneyDefinition Journey)> journeys, IReadOnlySet<string> known)
+    {
+        var steps = JsonPath.Field(JsonPath.Root, "steps");
+        var instant = new Dictionary<string, List<JumpStep>>(StringComparer.Ordinal);
+        foreach (var (file, journey) in journeys)
+        {
+            foreach (var jump in journey.Steps.Values.OfType<JumpStep>())
+            {
+                if (!known.Contains(jump.Journey))
+                {
+                    yield return new DefinitionProblem(file, JsonPath.Field(JsonPath.Field(steps, jump.Id), "journey"), $"unknown journey '{jump.Journey}'");
+                }
+            }
+            instant[journey.Id] = InstantJumps(journey);
+        }
+        foreach (var (file, journey) in journeys)
+        {
+            foreach (var jump in instant[journey.Id])
+            {
+                if (JumpPath(instant, jump.Journey, journey.Id) is { } cycle)
+                {
+                    yield return new DefinitionProblem(file, JsonPath.Field(JsonPath.Field(steps, jump.Id), "journey"),
+                        $"jump cycle with no wait: {journey.Id} -> {string.Join(" -> ", cycle)} (a delay or waitFor must come before one of the jumps)");
+                }
+            }
+        }
+    }
+
+    /// <summary>The jumps a new enrollment can reach from start in the same instant (no waiting step on the way).</summary>
+    private static List<JumpStep> InstantJumps(JourneyDefinition journey)
+    {
+        var found = new List<JumpStep>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>([journey.Start]);
+        while (queue.Count > 0)
+        {
+            var id = queue.Dequeue();
+            if (!seen.Add(id) || !journey.Steps.TryGetValue(id, out var step) || step.Waits)
+            {
+                continue;
+            }
+            if (step is JumpStep jump)
+            {
+                found.Add(jump);
+            }
+            foreach (var next in step.Successors)
+            {
+                if (next is not null) queue.Enqueue(next);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The journeys from <paramref name="from"/> to <paramref name="to"/> along instant jumps, or null.</summary>
+    private static List<string>? JumpPath(Dictionary<string, List<JumpStep>> instant, string from, string to)
+    {
+        var previous = new Dictionary<string, string?>(StringComparer.Ordinal) { [from] = null };
+        var queue = new Queue<string>([from]);
+        while (queue.Count > 0)
+        {
+            var id = queue.Dequeue();
+            if (id == to)
+            {
+                var path = new List<string>();
+                for (string? at = id; at is not null; at = previous[at]) path.Insert(0, at);
+                return path;
+            }
+            foreach (var jump in instant.GetValueOrDefault(id) ?? [])
+            {
+                if (previous.TryAdd(jump.Journey, id)) queue.Enqueue(jump.Journey);
+            }
+        }
+        return null;
+    }
+
     /// <summary>Segment references to segments that do not exist.</summary>
     public static IEnumerable<DefinitionProblem> ValidateReferences(string file, IEnumerable<(string Segment, string Path)> references, IReadOnlySet<string> segments) =>
         references.Where(r => !segments.Contains(r.Segment))

@@ -19,8 +19,11 @@ public sealed record JourneyDefinition(
 /// <summary>How users enter: exactly one of the three forms.</summary>
 public abstract record Entry;
 
-/// <summary><c>{"event": E, "where"?}</c>: a track event E enrolls the user.</summary>
-public sealed record EventEntry(string Event, Condition? Where) : Entry;
+/// <summary>
+/// <c>{"event": E, "where"?, "key"?}</c>: a track event E enrolls the user. With a <see cref="Key"/>
+/// (a property path of E) the user enrolls once per value of that property (DESIGN §9).
+/// </summary>
+public sealed record EventEntry(string Event, Condition? Where, string? Key = null) : Entry;
 
 /// <summary><c>{"segment": S}</c>: the user enrolls when they newly qualify for S.</summary>
 public sealed record SegmentEntry(string Segment) : Entry;
@@ -49,6 +52,10 @@ public sealed record GoalRule(string Event, Condition? Where, bool Exit);
 
 public sealed record ExitEvent(string Event, Condition? Where);
 
-public sealed record ExitRule(IReadOnlyList<ExitEvent> Events, IsoDuration? MaxDuration);
+public sealed record ExitRule(IReadOnlyList<ExitEvent> Events, IsoDuration? MaxDuration)
+{
+    /// <summary>Segments the user must stay in: leaving one ends the enrollment (reason <c>segment</c>).</summary>
+    public IReadOnlyList<string> Segments { get; init; } = [];
+}
 
 public sealed record SegmentDefinition(string Id, string? Name, Condition When);

@@ -22,23 +22,61 @@ public sealed record MessageContent(IReadOnlyDictionary<string, string> Fields, 
 
 public sealed record SendStep(Channel Channel, IReadOnlyDictionary<Channel, MessageContent> Content, bool OptimalTime, string? Next) : Step
 {
+    /// <summary>Local days and hours the send may go in; outside them it waits for the next opening.</summary>
+    public SendWindow? Window { get; init; }
+
     public override IEnumerable<string?> Successors => [Next];
 }
 
-/// <summary>Exactly one of <see cref="For"/>, <see cref="Until"/> (local time of day, + <see cref="Days"/>) or <see cref="UntilDate"/>.</summary>
+/// <summary>
+/// Exactly one of <see cref="For"/>, <see cref="Until"/> (local time of day, + <see cref="Days"/>),
+/// <see cref="UntilDate"/>, <see cref="UntilTrait"/> or <see cref="UntilProperty"/> (a date, + <see cref="Offset"/>).
+/// </summary>
 public sealed record DelayStep(IsoDuration? For, TimeOnly? Until, int Days, DateTimeOffset? UntilDate, string? Next) : Step
 {
+    /// <summary>A profile trait holding the date to wait for.</summary>
+    public string? UntilTrait { get; init; }
+
+    /// <summary>A property of the entry event holding the date to wait for.</summary>
+    public string? UntilProperty { get; init; }
+
+    /// <summary>Signed shift from the trait's or property's date (<c>-P3D</c>: three days before).</summary>
+    public SignedDuration Offset { get; init; }
+
+    public bool IsRelativeToDate => UntilTrait is not null || UntilProperty is not null;
+
     public override IEnumerable<string?> Successors => [Next];
 
-    // An untilDate in the past continues at once, so only the relative forms are sure to wait.
-    public override bool Waits => UntilDate is null;
+    // A date already passed continues at once, so only the relative forms are sure to wait.
+    public override bool Waits => UntilDate is null && !IsRelativeToDate;
 }
 
+/// <summary>One of a multi-event wait's paths: <see cref="Name"/> is its trace path (default the event name).</summary>
+public sealed record WaitForEvent(string Name, string Event, Condition? Where, string? Next);
+
+/// <summary>
+/// Waits for <see cref="Event"/> (then <see cref="OnEvent"/>) or, when <see cref="Events"/> is not empty,
+/// for the first of those to match (then its own next); <see cref="OnTimeout"/> when none came in time.
+/// </summary>
 public sealed record WaitForStep(string Event, Condition? Where, IsoDuration Timeout, string? OnEvent, string? OnTimeout) : Step
 {
-    public override IEnumerable<string?> Successors => [OnEvent, OnTimeout];
+    /// <summary>The <c>events</c> form; empty for the single-<c>event</c> form.</summary>
+    public IReadOnlyList<WaitForEvent> Events { get; init; } = [];
+
+    public override IEnumerable<string?> Successors => Events.Count == 0 ? [OnEvent, OnTimeout] : [.. Events.Select(e => e.Next), OnTimeout];
 
     public override bool Waits => true;
+
+    /// <summary>Whether an event of this name could end the wait.</summary>
+    public bool Awaits(string eventName)
+    {
+        if (Events.Count == 0) return Event == eventName;
+        foreach (var e in Events)
+        {
+            if (e.Event == eventName) return true;
+        }
+        return false;
+    }
 }
 
 public sealed record BranchPath(string Name, Condition When, string? Next);
@@ -61,6 +99,12 @@ public sealed record UpdateStep(Value Traits, string? Next) : Step
 }
 
 public sealed record ExitStep : Step
+{
+    public override IEnumerable<string?> Successors => [];
+}
+
+/// <summary>Ends the enrollment (reason <c>jump</c>) and enters the user into <see cref="Journey"/> by its entry rules, the entry event carried over.</summary>
+public sealed record JumpStep(string Journey) : Step
 {
     public override IEnumerable<string?> Successors => [];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
 
@@ -11,6 +12,7 @@ public sealed class CompiledJourney
 {
     private readonly Dictionary<string, CompiledCondition> _conditions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Step, Channel Channel), MessageTemplate> _templates = [];
+    private readonly Dictionary<string, string[]> _datePaths = new(StringComparer.Ordinal);
 
     public CompiledJourney(JourneyDefinition definition, int version, Func<string, CompiledCondition> segments)
     {
@@ -22,6 +24,18 @@ public sealed class CompiledJourney
         GoalWhere = Compile(definition.Goal?.Where);
         ExitWhere = definition.Exit?.Events.Select(e => Compile(e.Where)).ToArray() ?? [];
         Include = definition.Audience?.Include.Select(segments).ToArray() ?? [];
+        EntryKey = (definition.Entry as EventEntry)?.Key;
+        EntryKeyPath = EntryKeys.Path(EntryKey);
+        ExitSegments = definition.Exit?.Segments ?? [];
+        var reacts = new HashSet<string>(StringComparer.Ordinal);
+        if (definition.Goal is { } goal) reacts.Add(goal.Event);
+        foreach (var e in definition.Exit?.Events ?? []) reacts.Add(e.Event);
+        foreach (var step in definition.Steps.Values.OfType<WaitForStep>())
+        {
+            if (step.Events.Count == 0) reacts.Add(step.Event);
+            foreach (var e in step.Events) reacts.Add(e.Event);
+        }
+        ReactsTo = reacts.ToFrozenSet(StringComparer.Ordinal);
         Exclude = definition.Audience?.Exclude.Select(segments).ToArray() ?? [];
         foreach (var step in definition.Steps.Values)
         {
@@ -29,12 +43,19 @@ public sealed class CompiledJourney
             {
                 case WaitForStep w:
                     _conditions[w.Id] = Compile(w.Where);
+                    for (var i = 0; i < w.Events.Count; i++)
+                    {
+                        _conditions[PathKey(w.Id, i)] = Compile(w.Events[i].Where);
+                    }
                     break;
                 case BranchStep b:
                     for (var i = 0; i < b.Paths.Count; i++)
                     {
                         _conditions[PathKey(b.Id, i)] = Compile(b.Paths[i].When);
                     }
+                    break;
+                case DelayStep { IsRelativeToDate: true } d:
+                    _datePaths[d.Id] = (d.UntilTrait ?? d.UntilProperty)!.Split('.');
                     break;
                 case SendStep s:
                     foreach (var (channel, content) in s.Content)
@@ -61,11 +82,32 @@ public sealed class CompiledJourney
 
     public CompiledCondition[] Include { get; }
 
+    /// <summary>The entry event's property that keys enrollments (DESIGN §9), or null.</summary>
+    public string? EntryKey { get; }
+
+    /// <summary><see cref="EntryKey"/> split once for evaluation.</summary>
+    public string[]? EntryKeyPath { get; }
+
+    /// <summary>Segments whose leaving ends an enrollment (<c>exit.segments</c>).</summary>
+    public IReadOnlyList<string> ExitSegments { get; }
+
+    /// <summary>
+    /// Event names an enrollment can act on (goal, exit events, any waitFor's events): another event
+    /// cannot change an enrollment, so a driver need not hand it over.
+    /// </summary>
+    public FrozenSet<string> ReactsTo { get; }
+
     public CompiledCondition[] Exclude { get; }
 
     public CompiledCondition WaitWhere(string stepId) => _conditions[stepId];
 
     public CompiledCondition BranchWhen(string stepId, int path) => _conditions[PathKey(stepId, path)];
+
+    /// <summary>The <c>where</c> of a multi-event wait's entry <paramref name="index"/>.</summary>
+    public CompiledCondition WaitEventWhere(string stepId, int index) => _conditions[PathKey(stepId, index)];
+
+    /// <summary>A date delay's <c>untilTrait</c> / <c>untilProperty</c>, split once.</summary>
+    public string[] DatePath(string stepId) => _datePaths[stepId];
 
     public MessageTemplate Template(string stepId, Channel channel) => _templates[(stepId, channel)];
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
 
@@ -15,6 +16,8 @@ public sealed class DefinitionSet
     private readonly Dictionary<string, CompiledJourney[]> _byEntryEvent;
     private readonly Dictionary<string, CompiledJourney[]> _bySegmentEntry;
     private readonly Dictionary<(string Id, int Version), CompiledJourney> _retired = [];
+    private readonly Dictionary<string, FrozenSet<string>> _byExitSegment;
+    private readonly FrozenSet<string> _reactsTo;
 
     public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyDefinition> journeys, int version = 1)
         : this(segments, journeys.Select(j => new JourneyVersion(j, version)), [])
@@ -63,7 +66,13 @@ public sealed class DefinitionSet
         _bySegmentEntry = Journeys.Where(j => j.Definition.Entry is SegmentEntry)
             .GroupBy(j => ((SegmentEntry)j.Definition.Entry).Segment, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        StreamingSegments = _bySegmentEntry.Keys.Order(StringComparer.Ordinal).ToArray();
+        // exit.segments of every version an enrollment may be on: leaving is seen by tracking membership
+        var all = Journeys.Concat(_retired.Values).ToArray();
+        _byExitSegment = all.SelectMany(j => j.ExitSegments.Select(s => (Segment: s, Journey: j.Id))).Distinct()
+            .GroupBy(x => x.Segment, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Journey).ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        _reactsTo = all.SelectMany(j => j.ReactsTo).ToFrozenSet(StringComparer.Ordinal);
+        StreamingSegments = _bySegmentEntry.Keys.Union(_byExitSegment.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         StreamingSegmentConditions = StreamingSegments.Select(id => _segments[id]).ToArray();
     }
 
@@ -74,7 +83,7 @@ public sealed class DefinitionSet
 
     public IReadOnlyDictionary<string, SegmentDefinition> SegmentDefinitions { get; }
 
-    /// <summary>Segments some journey enters on: their membership is tracked as events arrive.</summary>
+    /// <summary>Segments some journey enters on or exits on (<c>exit.segments</c>): their membership is tracked as events arrive.</summary>
     public IReadOnlyList<string> StreamingSegments { get; }
 
     /// <summary>Index-aligned with <see cref="StreamingSegments"/>.</summary>
@@ -94,4 +103,14 @@ public sealed class DefinitionSet
 
     public IReadOnlyList<CompiledJourney> EnteredBySegment(string segmentId) =>
         _bySegmentEntry.TryGetValue(segmentId, out var list) ? list : [];
+
+    /// <summary>Ids of journeys (any served version) whose enrollments end when the user leaves the segment.</summary>
+    public IReadOnlySet<string> ExitedBySegment(string segmentId) =>
+        _byExitSegment.TryGetValue(segmentId, out var set) ? set : FrozenSet<string>.Empty;
+
+    /// <summary>
+    /// Whether any enrollment of any served version could act on an event of this name (goal, exit,
+    /// waitFor): when none can, a driver need not read the user's enrollments for it at all.
+    /// </summary>
+    public bool AnyReactsTo(string eventName) => _reactsTo.Contains(eventName);
 }

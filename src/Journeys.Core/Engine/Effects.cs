@@ -27,3 +27,9 @@ public sealed record UpdateProfile(string UserId, Value Traits) : Effect;
 
 /// <summary>A trace record (DESIGN §6).</summary>
 public sealed record Trace(TraceRecord Record) : Effect;
+
+/// <summary>
+/// A <c>jump</c> step ended the enrollment: the driver enters the user into <see cref="JourneyId"/> by
+/// its entry rules other than its trigger, with <see cref="EntryEvent"/> carried over.
+/// </summary>
+public sealed record JumpTo(DateTimeOffset At, string UserId, string FromJourneyId, string JourneyId, CustomerEvent? EntryEvent) : Effect;

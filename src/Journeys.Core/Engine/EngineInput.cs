@@ -16,3 +16,6 @@ public sealed record EventArrived(DateTimeOffset At, CustomerEvent Event) : Engi
 
 /// <summary>The journey was stopped by an operator: everyone exits with reason <c>stopped</c>.</summary>
 public sealed record StopRequested(DateTimeOffset At) : EngineInput(At);
+
+/// <summary>The user stopped qualifying for a segment (evaluated when one of their events or identify calls arrives).</summary>
+public sealed record SegmentLeft(DateTimeOffset At, string Segment) : EngineInput(At);

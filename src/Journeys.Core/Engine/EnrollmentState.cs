@@ -10,13 +10,16 @@ public enum EnrollmentStatus { Active, Completed, Exited }
 /// </summary>
 public sealed record EnrollmentState
 {
-    /// <summary><c>{journey}:{user}:{entryNo}</c>, also the Durable instance id.</summary>
+    /// <summary><c>{journey}:{user}:{entryNo}</c>, or <c>{journey}:{user}:{key}:{entryNo}</c> when keyed; also the Durable instance id.</summary>
     public required string EnrollmentId { get; init; }
     public required string JourneyId { get; init; }
     public required int Version { get; init; }
     public required string UserId { get; init; }
     public required int EntryNo { get; init; }
     public required DateTimeOffset EnteredAt { get; init; }
+
+    /// <summary>The entry key's value (a keyed journey, DESIGN §9), unescaped; null when not keyed.</summary>
+    public string? Key { get; init; }
 
     /// <summary>The user's history sequence at entry: <c>since: entry</c> counts later events only.</summary>
     public long EntrySequence { get; init; }
@@ -62,4 +65,8 @@ public sealed record EnrollmentState
         : WaitUntil < Deadline ? WaitUntil : Deadline;
 
     public static string IdFor(string journeyId, string userId, int entryNo) => $"{journeyId}:{userId}:{entryNo}";
+
+    /// <summary>A keyed enrollment's id: the key escaped by <see cref="EntryKeys.Escape"/>, so it holds no ':'.</summary>
+    public static string IdFor(string journeyId, string userId, string? key, int entryNo) =>
+        key is null ? IdFor(journeyId, userId, entryNo) : $"{journeyId}:{userId}:{EntryKeys.Escape(key)}:{entryNo}";
 }

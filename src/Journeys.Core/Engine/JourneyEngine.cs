@@ -18,9 +18,14 @@ public sealed class JourneyEngine(EngineOptions? options = null)
     private readonly EngineOptions _options = options ?? EngineOptions.Default;
 
     /// <summary>A new enrollment's state, before its <see cref="Started"/> input.</summary>
-    public static EnrollmentState Start(CompiledJourney journey, string userId, int entryNo, DateTimeOffset at, CustomerEvent? entryEvent, long entrySequence) => new()
+    public static EnrollmentState Start(CompiledJourney journey, string userId, int entryNo, DateTimeOffset at, CustomerEvent? entryEvent, long entrySequence)
+        => Start(journey, userId, key: null, entryNo, at, entryEvent, entrySequence);
+
+    /// <param name="key">The entry key's value for a keyed journey (<see cref="EntryKeys.Of"/>), else null.</param>
+    public static EnrollmentState Start(CompiledJourney journey, string userId, string? key, int entryNo, DateTimeOffset at, CustomerEvent? entryEvent, long entrySequence) => new()
     {
-        EnrollmentId = EnrollmentState.IdFor(journey.Id, userId, entryNo),
+        EnrollmentId = EnrollmentState.IdFor(journey.Id, userId, key, entryNo),
+        Key = key,
         JourneyId = journey.Id,
         Version = journey.Version,
         UserId = userId,
@@ -44,8 +49,18 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             TimerFired t => run.OnTimer(state, t.At),
             EventArrived e => run.OnEvent(state, e.Event, e.At),
             StopRequested s => run.Exit(state, s.At, TraceReason.Stopped),
+            SegmentLeft l when Contains(journey.ExitSegments, l.Segment) => run.Exit(state, l.At, TraceReason.Segment),
             _ => state,
         };
+    }
+
+    private static bool Contains(IReadOnlyList<string> segments, string segment)
+    {
+        for (var i = 0; i < segments.Count; i++)
+        {
+            if (string.Equals(segments[i], segment, StringComparison.Ordinal)) return true;
+        }
+        return false;
     }
 
     /// <summary>One input's worth of work; a struct so advancing allocates only what it emits.</summary>
@@ -87,6 +102,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             {
                 return state;
             }
+            if (!EntryKeys.Reaches(journey, state, e.Properties))
+            {
+                return state; // another cart's (order's...) event, or about another enrollment's message
+            }
             if (state.Deadline is { } deadline && at >= deadline)
             {
                 return Exit(state, at, TraceReason.MaxDuration);
@@ -111,11 +130,27 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     }
                 }
             }
-            if (state.Step is { } current && Definition.Steps[current] is WaitForStep wait
-                && wait.Event == e.Event && journey.WaitWhere(wait.Id).Evaluate(conditions))
+            if (state.Step is { } current && Definition.Steps[current] is WaitForStep wait)
             {
-                Emit(at, state, TraceKind.Path, step: wait.Id, path: "event");
-                return Walk(state, wait.OnEvent, at);
+                if (wait.Events.Count == 0)
+                {
+                    if (wait.Event == e.Event && journey.WaitWhere(wait.Id).Evaluate(conditions))
+                    {
+                        Emit(at, state, TraceKind.Path, step: wait.Id, path: "event");
+                        return Walk(state, wait.OnEvent, at);
+                    }
+                    return state;
+                }
+                // one event matching several entries takes the first listed
+                for (var i = 0; i < wait.Events.Count; i++)
+                {
+                    var awaited = wait.Events[i];
+                    if (awaited.Event == e.Event && journey.WaitEventWhere(wait.Id, i).Evaluate(conditions))
+                    {
+                        Emit(at, state, TraceKind.Path, step: wait.Id, path: awaited.Name);
+                        return Walk(state, awaited.Next, at);
+                    }
+                }
             }
             return state;
         }
@@ -157,6 +192,21 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                         deferred = false;
                         stepId = send.Next;
                         break;
+                    case DelayStep { IsRelativeToDate: true } dated:
+                        if (DateDelayEnd(state, dated) is not { } due)
+                        {
+                            Emit(at, state, TraceKind.Path, step: dated.Id, path: "missing");
+                        }
+                        else if (due <= at)
+                        {
+                            Emit(at, state, TraceKind.Path, step: dated.Id, path: "past");
+                        }
+                        else
+                        {
+                            return Waiting(state, dated.Id, at, due, steps, splitPaths);
+                        }
+                        stepId = dated.Next;
+                        break;
                     case DelayStep delay:
                         var until = DelayEnd(delay, at);
                         if (until > at)
@@ -181,6 +231,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                         effects.Add(new UpdateProfile(state.UserId, update.Traits));
                         stepId = update.Next;
                         break;
+                    case JumpStep jump:
+                        var left = Exit(state with { StepsTaken = steps, SplitPaths = splitPaths, SendDeferred = false }, at, TraceReason.Jump);
+                        effects.Add(new JumpTo(at, state.UserId, journey.Id, jump.Journey, state.EntryEvent));
+                        return left;
                     default:
                         return Exit(state with { StepsTaken = steps, SplitPaths = splitPaths, SendDeferred = false }, at, TraceReason.Step);
                 }
@@ -220,11 +274,13 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                 return null;
             }
             var person = plan.Channel != Channel.Webhook;
-            if (!deferred && person)
+            // a woken send checks its window and quiet hours again (the timezone may have changed), not its optimal hour
+            if (person || send.Window is not null)
             {
-                var later = Later(send, plan.Channel, at);
+                var later = Later(send, plan.Channel, at, optimal: !deferred && person);
                 if (later > at)
                 {
+                    Emit(at, state, TraceKind.Deferred, step: send.Id, channel: channelName, until: later);
                     return later;
                 }
             }
@@ -251,12 +307,15 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             return null;
         }
 
-        /// <summary>The earliest instant a person-facing send may go: after quiet hours, at the optimal hour.</summary>
-        private readonly DateTimeOffset Later(SendStep send, Channel channel, DateTimeOffset at)
+        /// <summary>
+        /// The earliest instant a send may go: at the optimal hour, then out of quiet hours (people only)
+        /// and inside its window, moving on until both hold (a quiet end may fall outside the window).
+        /// </summary>
+        private readonly DateTimeOffset Later(SendStep send, Channel channel, DateTimeOffset at, bool optimal)
         {
             var zone = _profile.TimeZone;
             var when = at;
-            if (send.OptimalTime && OptimalSendTime.BestHour(context.History, zone) is { } hour)
+            if (optimal && send.OptimalTime && OptimalSendTime.BestHour(context.History, zone) is { } hour)
             {
                 var local = LocalTime.ToLocal(at, zone);
                 if (local.Hour != hour)
@@ -264,12 +323,36 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     when = LocalTime.Next(at, zone, new TimeOnly(hour, 0), 0);
                 }
             }
-            if (engine._options.QuietHours is { } quiet && quiet.Applies(channel)
-                && quiet.Contains(TimeOnly.FromDateTime(LocalTime.ToLocal(when, zone))))
+            var quiet = channel != Channel.Webhook && engine._options.QuietHours is { } q && q.Applies(channel) ? q : null;
+            for (var guard = 0; guard < 16; guard++)
             {
-                when = LocalTime.Next(when, zone, quiet.End, 0);
+                var moved = false;
+                if (quiet is not null && quiet.Contains(TimeOnly.FromDateTime(LocalTime.ToLocal(when, zone))))
+                {
+                    when = LocalTime.Next(when, zone, quiet.End, 0);
+                    moved = true;
+                }
+                if (send.Window is { } window && SendWindows.NextOpening(window, when, zone) is var open && open > when)
+                {
+                    when = open;
+                    moved = true;
+                }
+                if (!moved)
+                {
+                    break;
+                }
             }
             return when;
+        }
+
+        /// <summary>The trait's or entry property's date plus the offset; null when missing or not a date.</summary>
+        private readonly DateTimeOffset? DateDelayEnd(EnrollmentState state, DelayStep delay)
+        {
+            var path = journey.DatePath(delay.Id);
+            var value = delay.UntilTrait is not null
+                ? _profile.TraitsValue.Get(path)
+                : (state.EntryEvent?.Properties ?? CustomerEvent.EmptyObject).Get(path);
+            return DateValues.TryRead(value, _profile.TimeZone, out var instant) ? delay.Offset.AddTo(instant) : null;
         }
 
         private readonly DateTimeOffset DelayEnd(DelayStep delay, DateTimeOffset at)
@@ -285,7 +368,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         private readonly ConditionContext Conditions(EnrollmentState state, Value eventProperties, DateTimeOffset at) =>
             new(_profile, eventProperties, context.History, at, state.EntrySequence);
 
-        private readonly void Emit(DateTimeOffset at, EnrollmentState state, string kind, string? step = null, string? channel = null, string? path = null, string? reason = null) =>
-            effects.Add(new Trace(new TraceRecord(at, state.UserId, state.JourneyId, kind, step, channel, path, reason)));
+        private readonly void Emit(DateTimeOffset at, EnrollmentState state, string kind, string? step = null, string? channel = null, string? path = null, string? reason = null, DateTimeOffset? until = null) =>
+            effects.Add(new Trace(new TraceRecord(at, state.UserId, state.JourneyId, kind, step, channel, path, reason, until)));
     }
 }

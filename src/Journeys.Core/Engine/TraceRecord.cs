@@ -11,6 +11,7 @@ public static class TraceKind
     public const string Sent = "sent";
     public const string Suppressed = "suppressed";
     public const string Path = "path";
+    public const string Deferred = "deferred";
     public const string Converted = "converted";
     public const string Exited = "exited";
     public const string Completed = "completed";
@@ -33,6 +34,8 @@ public static class TraceReason
     public const string MaxDuration = "max-duration";
     public const string Step = "step";
     public const string Stopped = "stopped";
+    public const string Segment = "segment";
+    public const string Jump = "jump";
 }
 
 /// <summary>One line of the trace: what happened to whom, when (virtual time in simulation).</summary>
@@ -44,7 +47,8 @@ public sealed record TraceRecord(
     string? Step = null,
     string? Channel = null,
     string? Path = null,
-    string? Reason = null)
+    string? Reason = null,
+    DateTimeOffset? Until = null)
 {
     /// <summary>
     /// Trace lines are data, not HTML: '+', '&amp;', quotes' neighbours and non-ASCII stay as they are
@@ -67,6 +71,7 @@ public sealed record TraceRecord(
         if (Channel is not null) writer.WriteString("channel", Channel);
         if (Path is not null) writer.WriteString("path", Path);
         if (Reason is not null) writer.WriteString("reason", Reason);
+        if (Until is { } until) writer.WriteString("until", FormatTime(until));
         writer.WriteEndObject();
     }
 

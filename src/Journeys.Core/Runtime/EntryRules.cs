@@ -1,3 +1,4 @@
+using Journeys.Core.Audience;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
@@ -56,6 +57,30 @@ public static class EntryRules
         }
         return null;
     }
+
+    /// <summary>A keyed journey's key for an entry (or a jump's carried) event: null when unkeyed or the event lacks it.</summary>
+    public static string? KeyOf(CompiledJourney journey, CustomerEvent? entryEvent) =>
+        entryEvent is null ? null : EntryKeys.Of(journey.EntryKeyPath, entryEvent.Properties);
+
+    /// <summary>Where entries are counted for lock, cap and once: per journey, or per journey and key.</summary>
+    public static string Scope(CompiledJourney journey, string? key) => EntryKeys.Scope(journey.Id, key);
+
+    /// <summary>
+    /// For a keyed journey, the one enrollment of this key that can be active: its latest
+    /// (<paramref name="entries"/> are the key's scope), found by id rather than by scanning the
+    /// user's enrollments. Null for an unkeyed journey (ask the store for the journey's active one).
+    /// </summary>
+    public static string? ActiveEnrollmentId(CompiledJourney journey, string userId, string? key, IReadOnlyList<DateTimeOffset> entries) =>
+        journey.EntryKeyPath is null || entries.Count == 0 ? null : EnrollmentState.IdFor(journey.Id, userId, key, entries.Count);
+
+    /// <summary>
+    /// Whether an event is to be handed to an active enrollment: the journey can act on its name
+    /// (<see cref="CompiledJourney.ReactsTo"/>), and a keyed enrollment only gets events that carry
+    /// its key or none, and an engagement event naming an <c>enrollment</c> only that one. (The engine checks
+    /// both too; this spares a driver the work.)
+    /// </summary>
+    public static bool Reaches(CompiledJourney journey, EnrollmentState enrollment, CustomerEvent e) =>
+        e.Event is { } name && journey.ReactsTo.Contains(name) && EntryKeys.Reaches(journey, enrollment, e.Properties);
 
     /// <summary>Member of any included segment (when the journey lists some) and of no excluded one.</summary>
     public static bool InAudience(CompiledJourney journey, in ConditionContext context)

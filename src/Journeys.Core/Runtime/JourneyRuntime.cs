@@ -108,10 +108,12 @@ public sealed class JourneyRuntime
             // time, so history windows ending "now" always include the event being processed
             _stores.History.Append(e.UserId, e.Event!, e.Timestamp > at ? at : e.Timestamp, e.Properties);
             _historyUser = null;
-            var active = _stores.Enrollments.ActiveFor(e.UserId);
+            // an event no enrollment can act on does not read them: many open keyed enrollments cost an unrelated event nothing
+            var active = Definitions.AnyReactsTo(e.Event!) ? _stores.Enrollments.ActiveFor(e.UserId) : [];
             for (var i = 0; i < active.Count; i++)
             {
-                if (Definitions.Journey(active[i].JourneyId, active[i].Version) is { } journey)
+                if (Definitions.Journey(active[i].JourneyId, active[i].Version) is { } journey
+                    && EntryRules.Reaches(journey, active[i], e))
                 {
                     Advance(journey, active[i], new EventArrived(at, e));
                     profileStale = true;
@@ -244,7 +246,14 @@ public sealed class JourneyRuntime
                 continue;
             }
             _stores.Memberships.Set(segments[i], e.UserId, member);
-            if (member)
+            if (!member)
+            {
+                if (ExitOnLeaving(segments[i], e.UserId, at))
+                {
+                    context = Conditions(e.UserId, e.Properties, at);
+                }
+            }
+            else
             {
                 var enrolled = false;
                 foreach (var journey in Definitions.EnteredBySegment(segments[i]))
@@ -259,7 +268,29 @@ public sealed class JourneyRuntime
         }
     }
 
+    /// <summary>exit.segments: the user's active enrollments in journeys that exit on the segment they just left end.</summary>
+    /// <returns>Whether any enrollment ended.</returns>
+    private bool ExitOnLeaving(string segment, string userId, DateTimeOffset at)
+    {
+        var journeys = Definitions.ExitedBySegment(segment);
+        if (journeys.Count == 0)
+        {
+            return false;
+        }
+        var ended = false;
+        foreach (var state in _stores.Enrollments.ActiveFor(userId))
+        {
+            if (journeys.Contains(state.JourneyId) && Definitions.Journey(state.JourneyId, state.Version) is { } journey)
+            {
+                Advance(journey, state, new SegmentLeft(at, segment));
+                ended = true;
+            }
+        }
+        return ended;
+    }
+
     /// <summary>The entry checks in DESIGN order (window, audience, active, once, lock, cap), then the enrollment.</summary>
+    /// <param name="entryEvent">The event that enrolls (for a keyed journey its key property picks the enrollment), or the one a jump carries over.</param>
     /// <returns>Whether the user was enrolled.</returns>
     private bool TryEnroll(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent)
     {
@@ -267,25 +298,36 @@ public sealed class JourneyRuntime
         {
             return false; // not a rejection of the user: the journey is not taking anyone
         }
-        var reason = EntryRefusal(journey, userId, at, entryEvent);
+        var key = EntryRules.KeyOf(journey, entryEvent);
+        var scope = EntryRules.Scope(journey, key);
+        var reason = EntryRules.Admission(journey, at, Conditions(userId, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at));
+        IReadOnlyList<DateTimeOffset> entries = [];
+        if (reason is null)
+        {
+            entries = _stores.Entries.Entries(scope, userId);
+            var active = EntryRules.ActiveEnrollmentId(journey, userId, key, entries) is { } id
+                ? _stores.Enrollments.Get(id) is { IsActive: true }
+                : journey.EntryKeyPath is null && _stores.Enrollments.FindActive(journey.Id, userId) is not null;
+            reason = EntryRules.Reentry(journey, at, active, entries);
+        }
         if (reason is not null)
         {
             _output.Trace(new TraceRecord(at, userId, journey.Id, TraceKind.Rejected, Reason: reason));
             return false;
         }
-        var entries = _stores.Entries.Entries(journey.Id, userId);
         var entryNo = entries.Count + 1;
-        _stores.Entries.Record(journey.Id, userId, at);
+        _stores.Entries.Record(scope, userId, at);
         var history = History(userId);
         var sequence = history.Count == 0 ? 0 : history[^1].Sequence;
-        var state = JourneyEngine.Start(journey, userId, entryNo, at, entryEvent, sequence);
+        var state = JourneyEngine.Start(journey, userId, key, entryNo, at, entryEvent, sequence);
         Advance(journey, state, new Started(at));
         return true;
     }
 
-    private string? EntryRefusal(CompiledJourney journey, string userId, DateTimeOffset at, CustomerEvent? entryEvent) =>
-        EntryRules.Admission(journey, at, Conditions(userId, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at))
-        ?? EntryRules.Reentry(journey, at, _stores.Enrollments.FindActive(journey.Id, userId) is not null, _stores.Entries.Entries(journey.Id, userId));
+    /// <summary>Bounds jumps within one instant; the validator already rejects a cycle of jumps with no wait.</summary>
+    private const int MaxJumpDepth = 64;
+
+    private int _jumpDepth;
 
     /// <summary>
     /// The user's history, read once per user and event: one event consults it for every entry
@@ -315,6 +357,7 @@ public sealed class JourneyRuntime
         var next = _engine.Advance(journey, state, input, new EngineContext(profile, History(state.UserId), _stores.Sends), _effects);
         _stores.Enrollments.Save(next);
         _output.Advanced(state, next);
+        JumpTo? jump = null;
         foreach (var effect in _effects)
         {
             switch (effect)
@@ -333,6 +376,9 @@ public sealed class JourneyRuntime
                     profile = (_stores.Profiles.Find(u.UserId) ?? Profile.Empty(u.UserId)).Merge(u.Traits);
                     _stores.Profiles.Save(profile);
                     break;
+                case JumpTo j:
+                    jump = j; // entered once this enrollment's own effects are out (entering reuses the effect list)
+                    break;
             }
         }
         // a fired timer is gone from the index and a new enrollment has none yet; otherwise only a
@@ -340,6 +386,18 @@ public sealed class JourneyRuntime
         if (next.NextWake is { } wake && (wake != state.NextWake || input is TimerFired or Started))
         {
             _stores.Timers.Schedule(new DueItem(wake, next.EnrollmentId, null));
+        }
+        if (jump is not null && Definitions.Journey(jump.JourneyId) is { } target && _jumpDepth < MaxJumpDepth)
+        {
+            _jumpDepth++;
+            try
+            {
+                TryEnroll(target, jump.UserId, jump.At, jump.EntryEvent);
+            }
+            finally
+            {
+                _jumpDepth--;
+            }
         }
     }
 }

@@ -33,10 +33,10 @@ public sealed class PolicyTests
         // 2026-12-02T03:00Z is 22:00 EST on Dec 1: quiet until 08:00 EST = 13:00Z
         s.Track("u1", "Go", "+1d 03:00");
         s.AdvanceTo("+1d 12:59");
-        s.AssertTrace("+1d 03:00 u1 j entered");
+        s.AssertTrace("+1d 03:00 u1 j entered", "+1d 03:00 u1 j deferred m email until +1d 13:00");
         Assert.Empty(s.Sends);
         s.Drain();
-        s.AssertTrace("+1d 03:00 u1 j entered", "+1d 13:00 u1 j sent m email", "+1d 13:00 u1 j completed");
+        s.AssertTrace("+1d 03:00 u1 j entered", "+1d 03:00 u1 j deferred m email until +1d 13:00", "+1d 13:00 u1 j sent m email", "+1d 13:00 u1 j completed");
         Assert.Equal(Times.At("+1d 13:00"), s.SingleSend().At);
     }
 
@@ -47,7 +47,7 @@ public sealed class PolicyTests
         s.Identify("u1", "00:00", new { email = "a@example.com" });
         s.Track("u1", "Go", "02:00");
         s.Drain();
-        s.AssertTrace("02:00 u1 j entered", "08:00 u1 j sent m email", "08:00 u1 j completed");
+        s.AssertTrace("02:00 u1 j entered", "02:00 u1 j deferred m email until 08:00", "08:00 u1 j sent m email", "08:00 u1 j completed");
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class SchemaAgreementTests
     {
         var types = Enum(Schema("journey.schema.json"), "$defs", "step", "properties", "type");
 
-        Assert.Equal(["send", "delay", "waitFor", "branch", "split", "update", "exit"], types);
+        Assert.Equal(["send", "delay", "waitFor", "branch", "split", "update", "jump", "exit"], types);
         foreach (var type in types)
         {
             Assert.DoesNotContain(LoadStep($$"""{"type":"{{type}}"}"""), p => p.Message.Contains("unknown step type", StringComparison.Ordinal));

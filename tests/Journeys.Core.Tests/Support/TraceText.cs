@@ -3,7 +3,7 @@ using Journeys.Core.Engine;
 namespace Journeys.Core.Tests.Support;
 
 /// <summary>
-/// A trace record as one short line: <c>"HH:mm user journey kind [step] [channel] [path] [reason]"</c>,
+/// A trace record as one short line: <c>"HH:mm user journey kind [step] [channel] [path] [reason] [until T]"</c>,
 /// the time in <see cref="Times.Format"/>'s form, e.g. <c>"10:00 u1 j sent remind email"</c>,
 /// <c>"+1d 09:00 u1 j suppressed s sms no-consent"</c>, <c>"10:00 u1 j rejected lock"</c>.
 /// </summary>
@@ -16,6 +16,7 @@ public static class TraceText
         if (r.Channel is not null) parts.Add(r.Channel);
         if (r.Path is not null) parts.Add(r.Path);
         if (r.Reason is not null) parts.Add(r.Reason);
+        if (r.Until is { } until) parts.Add("until " + Times.Format(until));
         return string.Join(' ', parts);
     }
 

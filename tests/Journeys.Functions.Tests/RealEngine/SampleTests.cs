@@ -16,22 +16,30 @@ namespace Journeys.Functions.Tests.RealEngine;
 [Collection(RealEngineCollection.Name)]
 public sealed partial class SampleTests
 {
-    /// <summary>An hour becomes 0.25 s: the abandoned cart's ten days take about 45 s.</summary>
+    /// <summary>An hour becomes 0.25 s: ten days take about a minute.</summary>
     private const double Scale = 14400;
 
-    [Fact]
-    public async Task The_abandoned_cart_sample_scaled_down_runs_to_the_simulators_trace()
+    /// <summary>
+    /// The samples whose waits are all durations (clock-time delays do not scale). abandoned-cart is keyed by cart
+    /// (language v2), which the Azure ingestion does not enroll by yet (OrchestratorSampleTests.AzurePending).
+    /// </summary>
+    [Theory]
+    [InlineData("new-customer-welcome")]
+    [InlineData("discounts-favorites")]
+    [InlineData("loyalty-tier-upgrade")]
+    [InlineData("product-consideration")]
+    public async Task A_sample_scaled_down_runs_to_the_simulators_trace(string sample)
     {
         var samples = Path.Combine(Repository.Root(), "samples");
         var sources = Directory.EnumerateFiles(Path.Combine(samples, "segments"), "*.segment.json")
-            .Append(Path.Combine(samples, "journeys", "abandoned-cart.journey.json"))
+            .Append(Path.Combine(samples, "journeys", sample + ".journey.json"))
             .Order(StringComparer.Ordinal)
             .Select(f => (Path.GetFileName(f), ScaleDurations(File.ReadAllText(f))))
             .ToList();
         var start = DateTimeOffset.UtcNow.AddSeconds(3);
-        var events = ScaleTimes(File.ReadLines(Path.Combine(samples, "events", "abandoned-cart.jsonl")), start);
+        var events = ScaleTimes(File.ReadLines(Path.Combine(samples, "events", sample + ".jsonl")), start);
         var expected = Simulate(sources, events.Select(e => e.Line));
-        Assert.True(expected.Count > 10);
+        Assert.True(expected.Count > 5);
 
         var clock = new SettableClock();
         await using var host = await RealEngineHost.StartAsync(Backend.InMemory, sources, clock: clock);

@@ -13,7 +13,7 @@ public sealed class ValidateCommandTests : IDisposable
 
         Assert.Equal(0, run.Exit);
         Assert.Empty(run.Stdout);
-        Assert.Contains("12 journeys and 9 segments are valid", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("13 journeys and 9 segments are valid", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class ServerLifecycleTests
         try
         {
             var journeys = await server.GetJsonAsync("/v1/journeys");
-            Assert.Equal(12, journeys.GetArrayLength());
+            Assert.Equal(13, journeys.GetArrayLength());
             using var page = await server.Http.GetAsync("/");
             Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         }
