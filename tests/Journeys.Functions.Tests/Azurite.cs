@@ -27,6 +27,12 @@ internal sealed class Azurite
 
     public int Requests => _counter.Count;
 
+    /// <summary>
+    /// Requests to the users table: its entity operations and queries, and the entity-group transactions
+    /// (<c>$batch</c>) whose body names it.
+    /// </summary>
+    public int UsersRequests => _counter.CountTo("/" + Tables.Prefix + JourneyTables.UsersTable);
+
     /// <summary>Requests made by <paramref name="act"/>, table creation excluded (tables are created before).</summary>
     public int Count(Action act)
     {
@@ -39,9 +45,25 @@ internal sealed class Azurite
     private sealed class RequestCounter : HttpPipelineSynchronousPolicy
     {
         private int _count;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _paths = new();
 
         public int Count => Volatile.Read(ref _count);
 
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+        public int CountTo(string table) =>
+            _paths.Count(p => p.Contains(table + "(", StringComparison.Ordinal) || p.EndsWith(table, StringComparison.Ordinal));
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            Interlocked.Increment(ref _count);
+            var path = message.Request.Uri.Path;
+            if (path.EndsWith("/$batch", StringComparison.Ordinal) && message.Request.Content is { } content)
+            {
+                // an entity-group transaction names its table inside its multipart body: keep it with the path
+                using var body = new MemoryStream();
+                content.WriteTo(body, CancellationToken.None);
+                path += " " + System.Text.Encoding.UTF8.GetString(body.ToArray());
+            }
+            _paths.Enqueue(path);
+        }
     }
 }

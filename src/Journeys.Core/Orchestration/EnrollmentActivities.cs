@@ -1,3 +1,4 @@
+using Journeys.Core.Engine;
 using Journeys.Core.Audience;
 using Journeys.Core.Runtime;
 
@@ -37,11 +38,17 @@ public sealed class EnrollmentActivities(
         {
             stores.Sends.Record(request.After.UserId, at);
         }
-        foreach (var update in request.ProfileUpdates)
+        ApplyProfileUpdates(request.ProfileUpdates);
+        return "ok";
+    }
+
+    /// <summary>The profile part of <see cref="Apply"/>, for a driver that writes the rest in one transaction of its own.</summary>
+    public void ApplyProfileUpdates(IReadOnlyList<UpdateProfile> updates)
+    {
+        foreach (var update in updates)
         {
             stores.Profiles.Save((stores.Profiles.Find(update.UserId) ?? Profile.Empty(update.UserId)).Merge(update.Traits));
         }
-        return "ok";
     }
 
     /// <summary>Check the sent-mark, deliver, write the mark: a retried activity after the mark sends nothing.</summary>

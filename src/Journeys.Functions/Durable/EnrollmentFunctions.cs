@@ -11,7 +11,6 @@ public sealed class EnrollmentFunctions(
     EnrollmentActivities activities,
     TableUserPartition users,
     DefinitionCatalog catalog,
-    TableTraceOutput traces,
     IMessageDelivery channels)
 {
     [Function(ActivityNames.Orchestrator)]
@@ -34,11 +33,10 @@ public sealed class EnrollmentFunctions(
     public string Apply([ActivityTrigger] string request)
     {
         var parsed = OrchestrationJson.ReadApply(request);
-        // one decision's records share a key scope: a retried activity rewrites them rather than adding copies
-        using (traces.Scope($"{parsed.Before.EnrollmentId}~{parsed.Before.StepsTaken}~{parsed.After.StepsTaken}"))
-        {
-            return activities.Apply(request);
-        }
+        // one decision's rows share a key scope: a retried activity rewrites them rather than adding copies
+        users.Apply(parsed.After, parsed.Traces, parsed.SendTimes, $"{parsed.Before.EnrollmentId}~{parsed.Before.StepsTaken}~{parsed.After.StepsTaken}");
+        activities.ApplyProfileUpdates(parsed.ProfileUpdates);
+        return "ok";
     }
 
     /// <summary>

@@ -27,17 +27,19 @@ public sealed class TableTraceOutput(JourneyTables tables) : IRuntimeOutput
         var scope = Current.Value ?? throw new InvalidOperationException("trace records are written within a scope");
         var rowKey = UserRows.Trace(record.At, scope.Name, scope.Next++);
         var json = TraceJson(record);
-        var row = new TableEntity(record.User, rowKey)
-        {
-            ["Journey"] = record.Journey,
-            ["At"] = record.At,
-            ["Kind"] = record.Kind,
-            ["Record"] = json,
-        };
-        tables.Users.UpsertEntity(row, TableUpdateMode.Replace);
+        tables.Users.UpsertEntity(UserRow(record, rowKey, json), TableUpdateMode.Replace);
         // the same idempotent upsert by journey, so stats never scan the users table
         tables.JourneyTrace.UpsertEntity(JourneyTraceRows.Row(record, rowKey, json), TableUpdateMode.Replace);
     }
+
+    /// <summary>A trace record's row in its user's partition, under <paramref name="rowKey"/> (<see cref="UserRows.Trace"/>).</summary>
+    internal static TableEntity UserRow(TraceRecord record, string rowKey, string json) => new(record.User, rowKey)
+    {
+        ["Journey"] = record.Journey,
+        ["At"] = record.At,
+        ["Kind"] = record.Kind,
+        ["Record"] = json,
+    };
 
     public void Send(SendMessage message) =>
         throw new InvalidOperationException("messages go to the send activity, not the trace output");

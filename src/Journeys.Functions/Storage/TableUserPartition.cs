@@ -141,6 +141,38 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
         }
     }
 
+    /// <summary>
+    /// One engine decision's writes to the user's partition as one entity-group transaction: the enrollment row
+    /// (a merge: the claim and stop columns stay), its trace rows and its send-log rows, all keyed by
+    /// <paramref name="scope"/> (the decision), so a retried activity rewrites the same rows. The trace rows go to
+    /// the by-journey table too, in one batch of their own (one journey, one partition). Profile updates are not
+    /// here: a merge needs the profile as it is, read apart.
+    /// </summary>
+    public void Apply(EnrollmentState after, IReadOnlyList<TraceRecord> traces, IReadOnlyList<DateTimeOffset> sendTimes, string scope)
+    {
+        var actions = new List<TableTransactionAction>(1 + traces.Count + sendTimes.Count)
+        {
+            new(TableTransactionActionType.UpsertMerge, TableEnrollmentStore.ToEntity(after)),
+        };
+        var byJourney = new List<TableTransactionAction>(traces.Count);
+        for (var i = 0; i < traces.Count; i++)
+        {
+            var rowKey = UserRows.Trace(traces[i].At, scope, i);
+            var json = TableTraceOutput.TraceJson(traces[i]);
+            actions.Add(new(TableTransactionActionType.UpsertReplace, TableTraceOutput.UserRow(traces[i], rowKey, json)));
+            byJourney.Add(new(TableTransactionActionType.UpsertReplace, JourneyTraceRows.Row(traces[i], rowKey, json)));
+        }
+        for (var i = 0; i < sendTimes.Count; i++)
+        {
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(after.UserId, UserRows.Send(sendTimes[i], $"{scope}~{i}"))));
+        }
+        Users.SubmitTransaction(actions);
+        if (byJourney.Count > 0)
+        {
+            tables.JourneyTrace.SubmitTransaction(byJourney);
+        }
+    }
+
     public void RequestStop(EnrollmentState enrollment, DateTimeOffset at)
     {
         var key = UserRows.Enrollment(enrollment.JourneyId, enrollment.EntryNo);

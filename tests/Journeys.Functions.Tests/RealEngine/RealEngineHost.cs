@@ -51,7 +51,7 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(EngineOptions.Default, Decisions.Enqueue) { MaxIterations = maxIterations };
         var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
-        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Traces, Delivery);
+        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery);
     }
 
     public Azurite Azurite { get; }
