@@ -36,7 +36,8 @@ if (doc.errors.length) {
 }
 const validate = ajv.getSchema(base + 'schemas/v1.0/azure.yaml.json');
 if (validate(doc.toJS())) process.exit(0);
-for (const e of validate.errors) {
+// an if/then failure is always reported with the concrete error inside it: print only that
+for (const e of validate.errors.filter(e => e.keyword !== 'if')) {
   const where = e.instancePath || '/';
   const extra = e.params && e.params.additionalProperty ? ` ('${e.params.additionalProperty}')`
     : e.params && e.params.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : '';
