@@ -1,100 +1,85 @@
 #!/usr/bin/env bash
-# Lints the azd template: azure.yaml, infra/main.parameters.json and the Bicep files.
+# Lints the azd template with the real tools; .ci/run and the GitHub workflow run it as it is.
 #
-#   infra/lint.sh
+#   bash infra/lint.sh            (BICEP=/path/to/bicep to use another Bicep CLI)
 #
-# 1. With a real Bicep compiler on PATH (`bicep`, or `az bicep` from the Azure CLI) it compiles
-#    infra/main.bicep, which type-checks every resource against its API version and runs the
-#    Bicep linter. This is the check that matters; run it before `azd up` where you can.
-# 2. Without one (this project's build machines have none), it parses every .bicep file with the
-#    tree-sitter Bicep grammar from npm: syntax only.
-# 3. Always: azure.yaml parses as YAML, the parameters file as JSON, every app setting of the
-#    contract with src/Journeys.Functions is set, and nothing reads a key or builds a secret.
+# 1. azure.yaml against azd's published JSON schema (pinned in infra/schemas/azure-dev/).
+# 2. bicep build infra/main.bicep and bicep lint on every .bicep file, warnings as errors: the
+#    official Bicep CLI, restored from NuGet by tools/bicep/Bicep.csproj (pinned in
+#    Directory.Packages.props); infra/bicepconfig.json raises the linter rules to errors.
+# 3. infra/main.parameters.json as azd would pass it, through bicep build-params.
+# 4. What no compiler checks (tools/infra-lint/contract.cjs): every app setting
+#    src/Journeys.Functions reads is set by infra/modules/functionapp.bicep, no keys or secrets,
+#    local auth off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 fail=0
-note() { printf '%s\n' "$*"; }
 problem() { printf 'lint: %s\n' "$*"; fail=1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# --- YAML and JSON ------------------------------------------------------------------------
-if python3 -c 'import yaml' 2>/dev/null; then
-  python3 -c 'import sys, yaml; d = yaml.safe_load(open("azure.yaml")); s = d["services"]["function"]; assert s["host"] == "function" and s["language"] == "dotnet", s' \
-    || problem "azure.yaml: does not parse or lacks services.function (host function, language dotnet)"
-else
-  node -e 'const t=require("fs").readFileSync("azure.yaml","utf8"); if(!/^services:\s*\n\s+function:/m.test(t)) process.exit(1)' \
-    || problem "azure.yaml: no services.function (PyYAML missing: only a shallow check was made)"
-fi
-python3 -m json.tool infra/main.parameters.json > /dev/null || problem "infra/main.parameters.json: not JSON"
-
-# Every parameter in the parameters file must exist in main.bicep.
-for p in $(python3 -c 'import json; print(" ".join(json.load(open("infra/main.parameters.json"))["parameters"]))'); do
-  grep -qE "^param $p " infra/main.bicep || problem "main.parameters.json sets '$p', which main.bicep does not declare"
-done
-
-# --- module wiring (what the compiler would catch first) -------------------------------------
-# Every param main.bicep passes to a module exists there, every required one is passed, and
-# every <module>.outputs.X it reads is declared.
-python3 - <<'PY' || problem "module wiring errors above"
-import re, sys
-main = open("infra/main.bicep").read()
-bad = 0
-for sym, path, body in re.findall(r"module (\w+) '([^']+)' = \{(.*?)\n\}", main, re.S):
-    passed = set(re.findall(r"^\s{4}(\w+):", body[body.index("params: {"):], re.M))
-    mod = open("infra/" + path).read()
-    declared = {n: "=" in rest for n, rest in re.findall(r"^param (\w+)(.*)$", mod, re.M)}
-    outputs = set(re.findall(r"^output (\w+)", mod, re.M))
-    for n in sorted(passed - set(declared)):
-        print(f"infra/main.bicep: module {sym} gets '{n}', which {path} does not declare"); bad += 1
-    for n in sorted(k for k, has_default in declared.items() if not has_default and k not in passed):
-        print(f"infra/main.bicep: module {sym} lacks required param '{n}'"); bad += 1
-    for n in sorted(set(re.findall(sym + r"\.outputs\.(\w+)", main)) - outputs):
-        print(f"infra/main.bicep: {sym}.outputs.{n} is not an output of {path}"); bad += 1
-sys.exit(1 if bad else 0)
-PY
-
-# --- the app settings contract --------------------------------------------------------------
-for s in AzureWebJobsStorage__accountName AzureWebJobsStorage__credential AzureWebJobsStorage__clientId \
-         EventHubConnection__fullyQualifiedNamespace EventHubConnection__credential EventHubConnection__clientId \
-         EventHubName EventHubConsumerGroup JourneysStorage__tableServiceUri JourneysStorage__clientId \
-         Acs__endpoint Acs__emailSender Acs__smsFrom AZURE_CLIENT_ID \
-         APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING; do
-  grep -qE "^\s+$s:" infra/modules/functionapp.bicep || problem "app setting $s is not set in infra/modules/functionapp.bicep"
-done
-
-# --- identity only ----------------------------------------------------------------------------
-# (comment lines are skipped: they may say what is not done)
-if grep -rnE "listKeys|listConnectionStrings|AccountKey=|SharedAccessKey|primaryKey|primaryConnectionString" infra --include='*.bicep' \
-    | grep -vE '^[^:]+:[0-9]+:\s*//'; then
-  problem "a key or a secret connection string is read above: this template is identity-only"
-fi
-grep -q "allowSharedKeyAccess: false" infra/modules/storage.bicep || problem "storage must keep allowSharedKeyAccess: false"
-grep -q "disableLocalAuth: true" infra/modules/eventhubs.bicep || problem "Event Hubs must keep disableLocalAuth: true"
-grep -q "DisableLocalAuth: true" infra/modules/monitoring.bicep || problem "Application Insights must keep DisableLocalAuth: true"
-
-# --- Bicep ------------------------------------------------------------------------------------
-out="${TMPDIR:-/tmp}/journeys-bicep-build"
-mkdir -p "$out"
-if command -v bicep > /dev/null; then
-  note "bicep build (bicep $(bicep --version 2>&1 | head -1))"
-  bicep build infra/main.bicep --outdir "$out" || problem "bicep build failed"
-elif command -v az > /dev/null && az bicep version > /dev/null 2>&1; then
-  note "az bicep build"
-  az bicep build --file infra/main.bicep --outdir "$out" || problem "az bicep build failed"
-else
-  note "No Bicep compiler here: syntax check only (tree-sitter-bicep). Run this script where 'bicep' or 'az bicep' exists for the real check."
-  tools="${JOURNEYS_LINT_TOOLS:-${TMPDIR:-/tmp}/journeys-lint-tools}"
-  if [ ! -d "$tools/node_modules/tree-sitter-bicep" ]; then
-    mkdir -p "$tools"
-    npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error \
-      tree-sitter@0.22.4 tree-sitter-bicep@1.1.0 > /dev/null || problem "could not install tree-sitter-bicep from npm"
+# --- tools ------------------------------------------------------------------------------------
+if [ -z "${BICEP:-}" ]; then
+  # restore (a no-op once the package is in the NuGet cache) and ask the project where the binary is
+  if ! out=$(dotnet msbuild tools/bicep/Bicep.csproj -restore -t:BicepPath -v:m -nologo 2>&1); then
+    printf '%s\n' "$out" | tail -n 20
+    echo "lint: tools/bicep/Bicep.csproj: could not restore Azure.Bicep.CommandLine.linux-x64"
+    exit 1
   fi
-  NODE_PATH="$tools/node_modules" node infra/lint-syntax.cjs infra/main.bicep infra/modules/*.bicep \
-    || problem "Bicep syntax errors above"
+  BICEP=$(printf '%s\n' "$out" | tail -n 1 | sed 's/^[[:space:]]*//')
+fi
+[ -f "$BICEP" ] || { echo "lint: no Bicep CLI at $BICEP"; exit 1; }
+# NuGet's extraction does not always keep the executable bit
+[ -x "$BICEP" ] || chmod +x "$BICEP"
+
+if [ ! -d tools/infra-lint/node_modules/ajv ] || [ ! -d tools/infra-lint/node_modules/yaml ] || [ ! -d tools/infra-lint/node_modules/ajv-formats ]; then
+  npm ci --prefix tools/infra-lint --no-audit --no-fund --loglevel=error </dev/null >&2 \
+    || { echo "lint: tools/infra-lint: npm ci failed"; exit 1; }
+fi
+
+# Runs the Bicep CLI; prints its diagnostics once each, paths relative to the repo, and fails on
+# an error or a warning alike (a warning today is a failed deployment or a stale setting tomorrow).
+bicep_step() {
+  local what=$1 out rc=0
+  shift
+  out=$("$BICEP" "$@" 2>&1) || rc=$?
+  out=$(printf '%s\n' "$out" | sed "s|$PWD/||g" | awk 'NF && !seen[$0]++')
+  [ -n "$out" ] && printf '%s\n' "$out"
+  if [ $rc -ne 0 ]; then problem "$what failed (errors above)"
+  elif grep -q ' : Warning ' <<<"$out"; then problem "$what: warnings above (warnings are errors here)"
+  fi
+}
+
+# --- 1. azure.yaml ----------------------------------------------------------------------------
+node tools/infra-lint/azure-yaml.cjs azure.yaml || problem "azure.yaml does not match azd's schema (above)"
+
+# --- 2. Bicep -----------------------------------------------------------------------------------
+echo "bicep: $("$BICEP" --version 2>&1 | head -n 1)"
+bicep_step "bicep build infra/main.bicep" build infra/main.bicep --outfile "$work/main.json"
+# every file on its own, so a module main.bicep does not (yet) use is linted too
+bicep_step "bicep lint infra/**/*.bicep" lint --pattern 'infra/**/*.bicep'
+
+if [ -f "$work/main.json" ]; then
+  # --- 3. the parameters file -------------------------------------------------------------------
+  if node tools/infra-lint/parameters.cjs infra/main.parameters.json "$work/main.json" "$work/main.bicepparam"; then
+    before=$fail
+    bicep_step "bicep build-params (infra/main.parameters.json as azd passes it)" build-params "$work/main.bicepparam" --outfile "$work/main.parameters.built.json"
+    if [ "$fail" -ne "$before" ]; then
+      echo "lint: infra/main.parameters.json: the file bicep checked, line by line:"
+      cat -n "$work/main.bicepparam"
+    fi
+  else
+    problem "infra/main.parameters.json: cannot be read (above)"
+  fi
+
+  # --- 4. the app-settings contract, identity only, local auth off ------------------------------
+  node tools/infra-lint/contract.cjs "$work/main.json" || problem "infra does not keep its contract with src/Journeys.Functions (above)"
 fi
 
 if [ "$fail" -ne 0 ]; then
-  note "lint: FAILED"
+  echo "lint: FAILED"
   exit 1
 fi
-note "lint: ok"
+echo "lint: ok"
