@@ -144,7 +144,7 @@ public static class SqliteSchema
             value TEXT NOT NULL
         );
         """,
-        // 2: calls the SDK routes could not take (GET /v1/rejected), bounded and swept by retention
+        // 3: calls the SDK routes could not take (GET /v1/rejected), bounded and swept by retention
         """
         CREATE TABLE rejected (
             seq INTEGER PRIMARY KEY,
