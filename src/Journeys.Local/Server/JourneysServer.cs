@@ -78,8 +78,20 @@ public sealed class JourneysServer : IAsyncDisposable
             engineOptions = read;
         }
 
-        var engine = new EngineHost(options, DefinitionSources.ReadFolder(definitions), engineOptions, time, loggers.CreateLogger<EngineHost>());
-        var owned = new List<IDisposable>();
+        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(options.Data));
+        if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory);
+        var fileLock = DataFileLock.Acquire(options.Data);
+        EngineHost engine;
+        try
+        {
+            engine = new EngineHost(options, DefinitionSources.ReadFolder(definitions), engineOptions, time, loggers.CreateLogger<EngineHost>());
+        }
+        catch
+        {
+            fileLock.Dispose();
+            throw;
+        }
+        var owned = new List<IDisposable> { fileLock };
         OutboxDispatcher dispatcher;
         ReadModelGate reads;
         try
