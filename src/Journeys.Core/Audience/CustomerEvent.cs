@@ -15,6 +15,12 @@ public sealed record CustomerEvent(
     Value Traits,
     DateTimeOffset Timestamp)
 {
+    /// <summary>
+    /// The anonymous id of a call that also names the user (or an alias's <c>previousId</c>): the runtime merges
+    /// that profile's traits and history into <see cref="UserId"/>'s. Null for most events.
+    /// </summary>
+    public string? AnonymousId { get; init; }
+
     public static readonly Value EmptyObject = Value.From(new Dictionary<string, Value>());
 
     public static CustomerEvent Track(string messageId, string userId, string @event, DateTimeOffset timestamp, Value? properties = null) =>

@@ -88,6 +88,10 @@ public sealed class JourneyRuntime
         }
         AdvanceTo(at);
         at = _now;
+        if (e.AnonymousId is { } anonymousId)
+        {
+            MergeAnonymous(anonymousId, e.UserId);
+        }
 
         var known = _stores.Profiles.Find(e.UserId);
         var profile = known ?? Profile.Empty(e.UserId);
@@ -135,6 +139,29 @@ public sealed class JourneyRuntime
         }
         EvaluateStreamingSegments(e, at, Context(e, at, profile, profileStale));
         return IngestOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Identity resolution (DESIGN §3): the anonymous profile's traits (the user's own win) and history join the
+    /// user's, once per pair (a dedupe key, so a replay or every later call carrying both ids merges nothing
+    /// again). The anonymous profile stays as it was; later calls under the anonymous id alone stay there.
+    /// </summary>
+    public void MergeAnonymous(string anonymousId, string userId)
+    {
+        if (anonymousId == userId || _stores.Profiles.Find(anonymousId) is not { } anonymous
+            || !_stores.Dedupe.TryAdd("merge\u001f" + anonymousId + "\u001f" + userId))
+        {
+            return;
+        }
+        var user = _stores.Profiles.Find(userId);
+        var merged = Profile.Empty(userId).Merge(anonymous.TraitsValue);
+        if (user is not null) merged = merged.Merge(user.TraitsValue);
+        _stores.Profiles.Save(merged);
+        foreach (var h in _stores.History.Get(anonymousId))
+        {
+            _stores.History.Append(userId, h.Event, h.Timestamp, h.Properties);
+        }
+        _historyUser = null;
     }
 
     /// <summary>Fires every timer and scheduled run due at or before <paramref name="upTo"/>, each at its due time.</summary>

@@ -14,6 +14,7 @@ namespace Journeys.Hosting.Api;
 [JsonSerializable(typeof(JourneyStats))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(RejectedList))]
+[JsonSerializable(typeof(SuccessResponse))]
 public sealed partial class ApiJson : JsonSerializerContext
 {
     /// <summary>Responses are data for programs, not HTML: quotes and '+' stay as they are (as in the trace).</summary>

@@ -7,6 +7,12 @@ namespace Journeys.Hosting.Api;
 
 public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);
 
+/// <summary>The SDK routes' answer, as Segment's: <c>{"success": true}</c>.</summary>
+public sealed record SuccessResponse(bool Success)
+{
+    public static readonly SuccessResponse Instance = new(true);
+}
+
 public sealed record ProblemItem(string File, string Path, string Message);
 
 /// <summary>Every error body: what is wrong, and for a refused publish each problem with its JSON path.</summary>

@@ -12,18 +12,33 @@ namespace Journeys.Hosting.Intake;
 public static class EventIntakeEndpoint
 {
     /// <param name="v1">The group <see cref="JourneysEndpoints.MapJourneysApi"/> returned (same API key).</param>
-    public static RouteHandlerBuilder MapEventIntake(this RouteGroupBuilder v1, IEventIntake intake, long maxBodyBytes, int maxBatchEvents) =>
-        v1.MapPost("/events", (HttpRequest request, CancellationToken cancel) => PostAsync(intake, request, maxBodyBytes, maxBatchEvents, cancel));
+    public static RouteHandlerBuilder MapEventIntake(this RouteGroupBuilder v1, IEventIntake intake, long maxBodyBytes, int maxBatchEvents, TimeProvider? time = null) =>
+        v1.MapPost("/events", (HttpRequest request, CancellationToken cancel) => PostAsync(intake, request, maxBodyBytes, maxBatchEvents, time ?? TimeProvider.System, cancel));
 
-    public static async Task<IResult> PostAsync(IEventIntake intake, HttpRequest request, long maxBodyBytes, int maxBatchEvents, CancellationToken cancel)
+    /// <summary>NDJSON by media type, in any letter case and with any parameters (<c>charset</c>).</summary>
+    public static bool IsNdjson(string? contentType)
     {
+        var mediaType = contentType?.Split(';')[0].Trim();
+        return mediaType is not null && (mediaType.Equals("application/x-ndjson", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/ndjson", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/jsonl", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/jsonlines", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("application/x-jsonlines", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static async Task<IResult> PostAsync(IEventIntake intake, HttpRequest request, long maxBodyBytes, int maxBatchEvents, CancellationToken cancel) =>
+        await PostAsync(intake, request, maxBodyBytes, maxBatchEvents, TimeProvider.System, cancel).ConfigureAwait(false);
+
+    /// <param name="time">The receive time of calls without a timestamp.</param>
+    public static async Task<IResult> PostAsync(IEventIntake intake, HttpRequest request, long maxBodyBytes, int maxBatchEvents, TimeProvider time, CancellationToken cancel)
+    {
+        var receivedAt = time.GetUtcNow();
         if (await RequestBody.ReadAsync(request, maxBodyBytes, cancel).ConfigureAwait(false) is not { } body)
         {
             return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {maxBodyBytes} bytes; send smaller batches");
         }
-        var mediaType = request.ContentType?.Split(';')[0].Trim();
-        var ndjson = mediaType is "application/x-ndjson" or "application/jsonl" or "application/jsonlines";
-        var (batch, notJson) = EventBatchReader.Read(body, ndjson, maxBatchEvents);
+        var ndjson = IsNdjson(request.ContentType);
+        var (batch, notJson) = EventBatchReader.Read(body, ndjson, maxBatchEvents, new Journeys.Core.Audience.EventReceipt(receivedAt));
         if (batch is null)
         {
             return ApiResults.Error(StatusCodes.Status400BadRequest, notJson!);

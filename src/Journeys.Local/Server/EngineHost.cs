@@ -33,6 +33,7 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
     private readonly SqliteRuntimeOutput _output;
     private readonly SqliteOutbox _outboxMarks;
     private readonly SqliteRetention _retention;
+    private readonly SqliteRejectedStore _rejected;
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
     private readonly JourneyRuntime _runtime;
     private readonly System.Threading.Channels.Channel<Work> _queue = System.Threading.Channels.Channel.CreateBounded<Work>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleReader = true });
@@ -53,6 +54,7 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
             _output = new SqliteRuntimeOutput(_sqlite.Database);
             _outboxMarks = new SqliteOutbox(_sqlite.Database);
             _retention = new SqliteRetention(_sqlite.Database);
+            _rejected = new SqliteRejectedStore(_sqlite.Database);
             var now = time.GetUtcNow();
             using (var scope = _sqlite.BeginTransaction())
             {
@@ -88,6 +90,10 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
 
     public Task<IngestCounts> IngestAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancel) =>
         Enqueue(new IngestWork(events), cancel);
+
+    /// <summary>Keeps the calls the SDK routes could not take, in the loop's next transaction (durable when it completes).</summary>
+    public Task KeepRejectedAsync(IReadOnlyList<RejectedCall> rejected, CancellationToken cancel) =>
+        Enqueue(new RejectedWork(rejected), cancel);
 
     /// <summary>Publishes a journey (validated); the problems when it cannot be.</summary>
     public Task<PublishOutcome> PublishAsync(string journeyId, string json, CancellationToken cancel) =>
@@ -385,6 +391,22 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
                 else duplicates++;
             }
             Set(new IngestCounts(accepted, duplicates));
+        }
+    }
+
+    private sealed class RejectedWork(IReadOnlyList<RejectedCall> rejected) : Work<bool>
+    {
+        public override int Size => Math.Max(1, rejected.Count);
+
+        public override void Execute(EngineHost host, DateTimeOffset at)
+        {
+            foreach (var call in rejected)
+            {
+                host._rejected.Keep(at, call.Source, call.Reason, call.Body, call.Truncated);
+            }
+            host._rejected.Trim();
+            host._log.LogInformation("Kept {Count} rejected calls from {Source}", rejected.Count, rejected[0].Source);
+            Set(true);
         }
     }
 

@@ -1,6 +1,7 @@
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Local.Server.Delivery;
+using Journeys.Hosting.Api;
 using Journeys.Local.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -58,8 +59,12 @@ public sealed class JourneysServer : IAsyncDisposable
         builder.WebHost.UseUrls(urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1);
         builder.Services.AddHttpClient();
+        // ASP.NET's per-request lines at Warning: a request logs at most the one info line of its own
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseJsonStatusErrors();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
 
         var definitions = options.Definitions ?? SamplesFolder;
@@ -78,8 +83,20 @@ public sealed class JourneysServer : IAsyncDisposable
             engineOptions = read;
         }
 
-        var engine = new EngineHost(options, DefinitionSources.ReadFolder(definitions), engineOptions, time, loggers.CreateLogger<EngineHost>());
-        var owned = new List<IDisposable>();
+        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(options.Data));
+        if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory);
+        var fileLock = DataFileLock.Acquire(options.Data);
+        EngineHost engine;
+        try
+        {
+            engine = new EngineHost(options, DefinitionSources.ReadFolder(definitions), engineOptions, time, loggers.CreateLogger<EngineHost>());
+        }
+        catch
+        {
+            fileLock.Dispose();
+            throw;
+        }
+        var owned = new List<IDisposable> { fileLock };
         OutboxDispatcher dispatcher;
         ReadModelGate reads;
         try

@@ -56,6 +56,25 @@ public sealed class SqliteReadModel
         return counts;
     }
 
+    /// <summary>Rejected calls from <paramref name="since"/>, after row <paramref name="after"/>, oldest first.</summary>
+    public IReadOnlyList<(long Seq, Journeys.Hosting.Api.RejectedRecord Record)> Rejected(DateTimeOffset since, long after, int limit)
+    {
+        using var command = _database.CreateCommand();
+        command.CommandText = "SELECT seq, at, source, reason, body, truncated FROM rejected WHERE seq > $after AND at >= $since ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$since", SqliteTime.ToColumn(since));
+        command.Parameters.AddWithValue("$limit", limit);
+        var list = new List<(long, Journeys.Hosting.Api.RejectedRecord)>();
+        using var row = _database.Ready(command).ExecuteReader();
+        while (row.Read())
+        {
+            // the raw bytes as text; bytes that are not UTF-8 show as U+FFFD
+            var body = System.Text.Encoding.UTF8.GetString((byte[])row.GetValue(4));
+            list.Add((row.GetInt64(0), new Journeys.Hosting.Api.RejectedRecord(SqliteTime.FromColumn(row.GetInt64(1)), row.GetString(2), row.GetString(3), body, row.GetInt64(5) != 0)));
+        }
+        return list;
+    }
+
     /// <summary>
     /// Trace records (their JSON text) in the order they were written, filtered by any of user,
     /// journey and earliest instant, at most <paramref name="limit"/>, after row <paramref name="after"/>.

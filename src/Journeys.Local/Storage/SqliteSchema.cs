@@ -144,6 +144,18 @@ public static class SqliteSchema
             value TEXT NOT NULL
         );
         """,
+        // 3: calls the SDK routes could not take (GET /v1/rejected), bounded and swept by retention
+        """
+        CREATE TABLE rejected (
+            seq INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            body BLOB NOT NULL,
+            truncated INTEGER NOT NULL
+        );
+        CREATE INDEX rejected_by_at ON rejected (at);
+        """,
     ];
 
     /// <summary>The version a file is at once opened by this build.</summary>

@@ -195,7 +195,7 @@ public class EventParserTests
     }
 
     [Theory]
-    [InlineData("page")]
+    [InlineData("pageview")]
     [InlineData("Track")]
     [InlineData("")]
     public void UnknownTypeIsRejected(string type)

@@ -135,7 +135,7 @@ public sealed class SimulatorTests
             "",                                                                          // 4: blank
             """{"type":"track","messageId":"m5","userId":"u5","event":"Go","timestamp":"2026-12-01 10:06"}""", // 5: no offset
             """{"type":"identify","messageId":"m6","userId":"u6","traits":[1],"timestamp":"2026-12-01T10:06:00Z"}""", // 6: traits not an object
-            """{"type":"page","messageId":"m7","userId":"u7","timestamp":"2026-12-01T10:07:00Z"}""", // 7: unknown type
+            """{"type":"pageview","messageId":"m7","userId":"u7","timestamp":"2026-12-01T10:07:00Z"}""", // 7: unknown type (page is a Segment call now)
             """{"type":"track","messageId":"m8","userId":"u8","timestamp":"2026-12-01T10:08:00Z"}""", // 8: no event
             T("m9", "u9", "Go", "10:09"));                                              // 9
         var run = Simulate(Defs.Compile([TwoHourNudge]), events);

@@ -206,6 +206,22 @@ public sealed class DashboardTests(ChromiumFixture chromium) : IClassFixture<Chr
     }
 
     [Fact]
+    public async Task Calls_the_sdk_routes_could_not_take_are_listed_with_their_route_and_reason()
+    {
+        using (var response = await _server.Http.PostAsync("/v1/batch", new StringContent(
+            """{"batch":[{"type":"bogus","userId":"u","messageId":"rj-1"},{"type":"track","userId":"u","event":"Go"}]}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+        await _page.GotoAsync("/");
+        var row = _page.Locator("#rejected tbody tr");
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row.Locator("td[data-column='source']")).ToHaveTextAsync("/v1/batch");
+        await Expect(row.Locator("td[data-column='reason']")).ToContainTextAsync("bogus");
+        await Expect(row.Locator("td[data-column='body']")).ToContainTextAsync("rj-1");
+    }
+
+    [Fact]
     public async Task Clicking_a_journeys_name_shows_that_journeys_trace()
     {
         await _page.GotoAsync("/");

@@ -184,7 +184,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
     {
         using (var opened = Open())
         {
-            Assert.Equal(2, SqliteSchema.Latest);
+            Assert.Equal(3, SqliteSchema.Latest);
             Assert.Equal(SqliteSchema.Latest, opened.Database.SchemaVersion);
         }
         // reopening an up-to-date file applies nothing again
@@ -198,6 +198,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
         Assert.Equal(1L, row.GetInt64(0));
         Assert.True(row.Read());
         Assert.Equal(2L, row.GetInt64(0));
+        Assert.True(row.Read());
+        Assert.Equal(3L, row.GetInt64(0)); // the rejected-events table
         Assert.False(row.Read());
     }
 

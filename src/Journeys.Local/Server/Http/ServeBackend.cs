@@ -76,9 +76,19 @@ public sealed class ServeBackend(EngineHost engine, ReadModelGate reads) : IJour
         return Task.FromResult(new HealthResponse("ok", engine.Journeys.Count, outbox.GetValueOrDefault(SqliteOutbox.Pending), outbox.GetValueOrDefault(SqliteOutbox.Failed)));
     }
 
-    /// <summary>serve keeps no rejected events: <c>POST /v1/events</c> answers each by index, and nothing of it is stored.</summary>
-    public Task<RejectedList?> RejectedAsync(RejectedQuery query, CancellationToken cancel) => Task.FromResult<RejectedList?>(null);
+    /// <summary>The calls the SDK routes could not take (<c>POST /v1/events</c> answers its own by index); the cursor is the row number.</summary>
+    public Task<RejectedList?> RejectedAsync(RejectedQuery query, CancellationToken cancel)
+    {
+        long after = 0;
+        if (query.After is { } cursor && !long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            after = long.MaxValue; // not a cursor this backend gave: an empty page
+        }
+        var rows = reads.Read(r => r.Rejected(query.Since, after, query.Limit));
+        var last = rows.Count > 0 ? rows[^1].Seq.ToString(CultureInfo.InvariantCulture) : null;
+        return Task.FromResult<RejectedList?>(new RejectedList(rows.Select(r => r.Record).ToList(), last));
+    }
 
-        private JourneySummary Summary(PublishedJourney journey) =>
+    private JourneySummary Summary(PublishedJourney journey) =>
         new(journey.JourneyId, engine.Definitions.Journey(journey.JourneyId)?.Definition.Name, journey.CurrentVersion, journey.Status);
 }
