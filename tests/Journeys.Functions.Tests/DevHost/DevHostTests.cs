@@ -57,7 +57,8 @@ public sealed class DevHostTests
             ? asked / 20 * 20
             : 100;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(280, 120 + 0.6 * users)));
-        var run = DevHostRun.Create(Journey("PT6S"));
+        // long enough that every user is in before the first timer fires: the kill finds them all waiting
+        var run = DevHostRun.Create(Journey($"PT{Math.Max(6, users / 10)}S"));
         await using (var host = await DevHostProcess.StartAsync(run, timeout.Token))
         {
             // in requests of 20 users, as an app's SDK batches them
@@ -81,6 +82,12 @@ public sealed class DevHostTests
             var more = await PostAsync(host, Events("r", 10), timeout.Token);
             Assert.Equal(20, more.GetProperty("accepted").GetInt32());
             await WaitForAsync(() => CountAsync(host, "completed", timeout.Token), users + 10, host, timeout.Token);
+            // "completed" is traced when the last decision is applied, before its send activity runs: a send the kill
+            // interrupted comes back when its work item's visibility timeout (30 s) runs out
+            while (run.OutboxKeys().Count < users + 10)
+            {
+                await Task.Delay(500, timeout.Token);
+            }
             await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token); // a repeated send would land by now
             Assert.Equal(users + 10, await CountAsync(host, "entered", timeout.Token));
             Assert.Equal(users + 10, await CountAsync(host, "completed", timeout.Token));
@@ -130,9 +137,21 @@ public sealed class DevHostTests
     /// <summary>Trace records of one kind for the test journey, from the dev host's trace route.</summary>
     private static async Task<int> CountAsync(DevHostProcess host, string kind, CancellationToken cancellation)
     {
-        var lines = await host.Http.GetStringAsync("v1/trace?journey=ping", cancellation);
-        return lines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Count(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString() == kind);
+        // the trace comes in pages (X-Trace-Last names where the next one starts)
+        var total = 0;
+        string? after = null;
+        while (true)
+        {
+            using var response = await host.Http.GetAsync("v1/trace?journey=ping&limit=10000" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), cancellation);
+            response.EnsureSuccessStatusCode();
+            var lines = (await response.Content.ReadAsStringAsync(cancellation)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            total += lines.Count(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString() == kind);
+            if (lines.Length == 0 || !response.Headers.TryGetValues("X-Trace-Last", out var last))
+            {
+                return total;
+            }
+            after = last.First();
+        }
     }
 
     private static async Task WaitForAsync(Func<Task<int>> count, int expected, DevHostProcess host, CancellationToken cancellation)
