@@ -69,11 +69,8 @@ public sealed class TableUserPartitionTests
         Assert.False(partition.Load("u1", "m1").Seen); // nothing of the failed transaction was written
     }
 
-    // abandoned-cart enrolls per cartId (entry.key), which the Azure ingestion does not do yet
-    // (see OrchestratorSampleTests.AzurePending in the Core tests)
     public static TheoryData<string> Cases() => new(
-        Directory.EnumerateFiles(Path.Combine(Samples, "events"), "*.jsonl").Order(StringComparer.Ordinal).Select(f => Path.GetFileNameWithoutExtension(f))
-            .Where(n => n != "abandoned-cart"));
+        Directory.EnumerateFiles(Path.Combine(Samples, "events"), "*.jsonl").Order(StringComparer.Ordinal).Select(f => Path.GetFileNameWithoutExtension(f)));
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -106,6 +106,7 @@ internal sealed class RealEngineHost : IAsyncDisposable
         registry.AddActivityFunc<string, string>(ActivityNames.Jump, async (_, input) =>
         {
             var result = await Functions.Jump(input, Client, CancellationToken.None);
+            Interlocked.Increment(ref _jumpRuns);
             if (Interlocked.Decrement(ref _jumpFailures) >= 0)
             {
                 throw new InvalidOperationException("a jump activity failing after its work (the test's retry)");
@@ -115,6 +116,10 @@ internal sealed class RealEngineHost : IAsyncDisposable
     }
 
     private int _jumpFailures;
+    private int _jumpRuns;
+
+    /// <summary>How many jump activities ran to the end of their work (retries included).</summary>
+    public int JumpRuns => Volatile.Read(ref _jumpRuns);
 
     /// <summary>The next <paramref name="count"/> jump activities fail after doing their work, so Durable's retry runs them again.</summary>
     public void FailJumpsAfterTheirWork(int count) => _jumpFailures = count;
