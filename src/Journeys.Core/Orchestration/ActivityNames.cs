@@ -21,6 +21,12 @@ public static class ActivityNames
     public const string Send = "SendMessage";
 
     /// <summary>
+    /// A jump step's entry into another journey (<see cref="JumpRequest"/>): the ingestion's entry code, then the
+    /// target's orchestration is started if it has no instance.
+    /// </summary>
+    public const string Jump = "EnterJumpTarget";
+
+    /// <summary>
     /// The one external event name. It only wakes the orchestration (its payload is ignored): the user's
     /// partition holds what happened, and the orchestration pulls it.
     /// </summary>

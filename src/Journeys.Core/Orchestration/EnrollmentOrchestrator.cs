@@ -1,5 +1,6 @@
 using Journeys.Core.Audience;
 using Journeys.Core.Engine;
+using Journeys.Core.Runtime;
 
 namespace Journeys.Core.Orchestration;
 
@@ -57,6 +58,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         }
         var stale = !input.Started; // the pull in hand was read before a decision applied its effects
         var stopped = false;
+        var left = false;
 
         Task<string>? waiter = null;
         Task? timer = null;
@@ -75,9 +77,12 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                 break; // claimed by another run since (an operator re-scheduled the id): stop here
             }
             var next = pulled.Pending.FirstOrDefault(p => p.Sequence > cursor);
-            var eventAt = next is null ? (DateTimeOffset?)null : Later(lastAt, next.ProcessedAt);
+            // a segment exit comes after the events up to the one that made the user leave, before any later one
+            var exit = !left && pulled.Left is { } l && (next is null || next.Sequence > l.AfterSequence) ? l : null;
+            var exitAt = exit is null ? (DateTimeOffset?)null : Later(lastAt, exit.At);
+            var eventAt = next is null || exit is not null ? (DateTimeOffset?)null : Later(lastAt, next.ProcessedAt);
             var stopAt = !stopped && pulled.StopAt is { } s ? Later(lastAt, s) : (DateTimeOffset?)null;
-            var firstAt = Earliest(eventAt, stopAt);
+            var firstAt = Earliest(Earliest(eventAt, exitAt), stopAt);
             if (state.NextWake is { } wake
                 && (firstAt is { } first ? wake <= first : (firedAt is { } f && wake <= f) || wake <= context.CurrentUtcDateTime))
             {
@@ -96,12 +101,25 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                 stale = true;
                 continue;
             }
-            if (next is not null && (stopAt is null || eventAt <= stopAt))
+            if (exit is not null && (stopAt is null || exitAt <= stopAt))
             {
-                cursor = next.Sequence;
-                lastAt = eventAt!.Value;
+                lastAt = exitAt!.Value;
+                state = await DecideAsync(context, journey, state, new SegmentLeft(lastAt, exit.Segment), pulled, cursor, input.Generation);
+                iterations++;
+                left = true; // once per execution, whatever the engine made of it
+                pulled = null;
+                continue;
+            }
+            if (next is not null && eventAt is not null && (stopAt is null || eventAt <= stopAt))
+            {
                 var e = pulled.History.First(h => h.Sequence == next.Sequence);
                 var arrived = new CustomerEvent(EventType.Track, next.MessageId, state.UserId, e.Event, e.Properties, CustomerEvent.EmptyObject, e.Timestamp);
+                cursor = next.Sequence;
+                if (!EntryRules.Reaches(journey, state, arrived))
+                {
+                    continue; // another key's event, one about another enrollment's message, or one the journey ignores: no decision
+                }
+                lastAt = eventAt.Value;
                 state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation);
                 iterations++;
                 pulled = Consumed(pulled, next);
@@ -169,7 +187,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
     /// </summary>
     private static PullResult? Consumed(PullResult pulled, PulledEvent? handled)
     {
-        var left = pulled.Pending.Count(p => p != handled) + (pulled.StopAt is null ? 0 : 1);
+        var left = pulled.Pending.Count(p => p != handled) + (pulled.StopAt is null ? 0 : 1) + (pulled.Left is null ? 0 : 1);
         return left == 0 ? pulled with { Pending = [] } : null;
     }
 
@@ -200,6 +218,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         var updates = new List<UpdateProfile>();
         var sendTimes = new List<DateTimeOffset>();
         var sends = new List<SendMessage>();
+        var jumps = new List<JumpTo>();
         foreach (var effect in effects)
         {
             switch (effect)
@@ -217,6 +236,9 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                     }
                     sends.Add(m);
                     break;
+                case JumpTo j:
+                    jumps.Add(j);
+                    break;
             }
         }
         await context.CallActivityAsync(
@@ -224,6 +246,12 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         foreach (var message in sends)
         {
             await context.CallActivityAsync(ActivityNames.Send, OrchestrationJson.Write(message), ActivityRetry.Delivery);
+        }
+        foreach (var jump in jumps)
+        {
+            // the enrollment has exited (its Apply is written): the user enters the other journey, once per decision
+            var marker = $"jump~{state.EnrollmentId}~{next.StepsTaken}";
+            await context.CallActivityAsync(ActivityNames.Jump, OrchestrationJson.Write(new JumpRequest(jump, marker)), ActivityRetry.Storage);
         }
         if (!context.IsReplaying && observe is not null)
         {

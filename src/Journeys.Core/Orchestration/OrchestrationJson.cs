@@ -24,6 +24,10 @@ public static class OrchestrationJson
 
     public static string Write(SendMessage value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.SendMessage);
 
+    public static string Write(JumpRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.JumpRequest);
+
+    public static JumpRequest ReadJump(string json) => Read(json, OrchestrationJsonContext.Default.JumpRequest);
+
     public static OrchestrationInput ReadInput(string json) => Read(json, OrchestrationJsonContext.Default.OrchestrationInput);
 
     public static PullRequest ReadPullRequest(string json) => Read(json, OrchestrationJsonContext.Default.PullRequest);
@@ -54,4 +58,5 @@ public static class OrchestrationJson
 [JsonSerializable(typeof(DefinitionSource))]
 [JsonSerializable(typeof(ApplyRequest))]
 [JsonSerializable(typeof(SendMessage))]
+[JsonSerializable(typeof(JumpRequest))]
 internal sealed partial class OrchestrationJsonContext : JsonSerializerContext;

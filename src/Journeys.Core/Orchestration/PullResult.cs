@@ -8,13 +8,15 @@ namespace Journeys.Core.Orchestration;
 /// <param name="StopAt">When a stop of the enrollment was recorded, if it was.</param>
 /// <param name="History">The user's history, every event (decisions see it up to their input).</param>
 /// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
+/// <param name="Left">The first streaming segment the user left that the journey exits on, if recorded.</param>
 public sealed record PullResult(
     bool Owned,
     IReadOnlyList<PulledEvent> Pending,
     DateTimeOffset? StopAt,
     Value Traits,
     IReadOnlyList<HistoryEvent> History,
-    IReadOnlyList<DateTimeOffset> SendTimes)
+    IReadOnlyList<DateTimeOffset> SendTimes,
+    SegmentExit? Left = null)
 {
     public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);
 }

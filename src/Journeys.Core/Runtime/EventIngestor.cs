@@ -68,7 +68,8 @@ public sealed class EventIngestor(
         var context = new ConditionContext(profile, e.Properties, history, at);
         var entries = track ? set.EnteredByEvent(e.Event!) : [];
         var memberships = Memberships(set, snapshot.Segments, context, out var joins);
-        var concerned = (track && snapshot.Active.Count > 0) || joins || AnyEntryMatches(entries, context);
+        var concerned = (track && AnyReached(set, snapshot.Active, e)) || joins || AnyEntryMatches(entries, context)
+            || LeavesAnExitSegment(set, memberships, snapshot.Active);
         var changes = new UserChanges(e.UserId, e.MessageId, save, snapshot.ProfileVersion, appended, concerned ? null : memberships, at);
         switch (users.Commit(changes))
         {
@@ -86,12 +87,8 @@ public sealed class EventIngestor(
         var current = snapshot with { Profile = profile, History = history };
         if (track)
         {
-            // the event is in the user's history now: each active enrollment pulls it when woken
-            foreach (var enrollment in snapshot.Active)
-            {
-                signals.Wake(enrollment);
-            }
-            if (snapshot.Active.Count > 0)
+            // the event is in the user's history now: each active enrollment it reaches pulls it when woken
+            if (WakeReached(set, snapshot.Active, e))
             {
                 current = users.Load(e.UserId, null);
             }
@@ -208,9 +205,15 @@ public sealed class EventIngestor(
             {
                 continue;
             }
+            // the exits are recorded before the membership goes: a crash in between leaves the user a member, and the next event looks again
+            var exiting = member ? [] : RecordSegmentExits(set, segments[i], current, at);
             users.Commit(new UserChanges(e.UserId, Memberships: [new(segments[i], member)]));
             if (!member)
             {
+                foreach (var enrollment in exiting)
+                {
+                    signals.Wake(enrollment);
+                }
                 continue;
             }
             var enrolled = false;
@@ -229,25 +232,35 @@ public sealed class EventIngestor(
         }
     }
 
-    /// <summary>The entry checks in DESIGN order, then the entry: ledger and enrollment row, then the orchestration.</summary>
-    private bool TryEnroll(CompiledJourney journey, ref UserSnapshot snapshot, DateTimeOffset at, CustomerEvent? entryEvent)
+    /// <summary>
+    /// The entry checks in DESIGN order, then the entry: ledger and enrollment row, then the orchestration. A keyed
+    /// journey (DESIGN §9) counts entries per key (<see cref="EntryRules.Scope"/>) and is active per key.
+    /// </summary>
+    /// <param name="marker">Recorded with the entry (a jump's id: <see cref="Jump"/>).</param>
+    private bool TryEnroll(CompiledJourney journey, ref UserSnapshot snapshot, DateTimeOffset at, CustomerEvent? entryEvent, string? marker = null)
     {
         if (isPaused?.Invoke(journey.Id) == true)
         {
             return false; // the journey takes no one: not a rejection of the user
         }
+        var key = EntryRules.KeyOf(journey, entryEvent);
+        var scope = EntryRules.Scope(journey, key);
         for (var attempt = 1; ; attempt++)
         {
-            var entries = snapshot.EntriesOf(journey.Id);
+            var entries = snapshot.EntriesOf(scope);
             var reason = EntryRules.Admission(journey, at, Context(snapshot, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at))
-                ?? EntryRules.Reentry(journey, at, snapshot.IsActiveIn(journey.Id), entries.At);
+                ?? EntryRules.Reentry(journey, at, IsActive(journey, snapshot, key, entries.At), entries.At);
             if (reason is not null)
             {
                 output.Trace(new TraceRecord(at, snapshot.UserId, journey.Id, TraceKind.Rejected, Reason: reason));
+                if (marker is not null)
+                {
+                    users.Commit(new UserChanges(snapshot.UserId, MessageId: marker)); // a retried jump finds it decided
+                }
                 return false;
             }
-            var state = JourneyEngine.Start(journey, snapshot.UserId, entries.At.Count + 1, at, entryEvent, snapshot.LastSequence);
-            if (users.RecordEntry(state, entries))
+            var state = JourneyEngine.Start(journey, snapshot.UserId, key, entries.At.Count + 1, at, entryEvent, snapshot.LastSequence);
+            if (users.RecordEntry(state, entries, marker))
             {
                 signals.Start(state);
                 return true;
@@ -256,8 +269,124 @@ public sealed class EventIngestor(
             {
                 throw new InvalidOperationException($"the entry ledger of {journey.Id} kept changing under {MaxAttempts} attempts");
             }
-            snapshot = users.Load(snapshot.UserId, null); // another entry raced this one: decide again on what it wrote
+            snapshot = users.Load(snapshot.UserId, marker); // another entry raced this one: decide again on what it wrote
+            if (snapshot.Seen)
+            {
+                return false; // the marked entry was made meanwhile (a jump activity run twice at once)
+            }
         }
+    }
+
+    /// <summary>Whether the user is active in the journey, for a keyed one in the key's enrollment, as the single-node runtime asks.</summary>
+    private static bool IsActive(CompiledJourney journey, UserSnapshot snapshot, string? key, IReadOnlyList<DateTimeOffset> entries)
+    {
+        if (EntryRules.ActiveEnrollmentId(journey, snapshot.UserId, key, entries) is not { } id)
+        {
+            return journey.EntryKeyPath is null && snapshot.IsActiveIn(journey.Id);
+        }
+        foreach (var enrollment in snapshot.Active)
+        {
+            if (string.Equals(enrollment.EnrollmentId, id, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A jump step's entry (DESIGN §9): the user enters <see cref="JumpTo.JourneyId"/> by its entry rules other than its
+    /// trigger (window, audience, active, once, lock, cap), the carried entry event picking the key. An activity runs
+    /// this, so at least once: the entry is recorded with <paramref name="marker"/> (the jumping decision's id), and a
+    /// run that finds the marker only makes sure the target's enrollments run (a start lost to a crash).
+    /// </summary>
+    public void Jump(JumpTo jump, string marker)
+    {
+        if (definitions().Journey(jump.JourneyId) is not { } target)
+        {
+            return; // unpublished since the jump was validated: nothing to enter
+        }
+        var snapshot = users.Load(jump.UserId, marker);
+        if (snapshot.Seen)
+        {
+            foreach (var enrollment in snapshot.Active)
+            {
+                if (string.Equals(enrollment.JourneyId, target.Id, StringComparison.Ordinal))
+                {
+                    signals.Wake(enrollment);
+                }
+            }
+            return;
+        }
+        TryEnroll(target, ref snapshot, jump.At, jump.EntryEvent, marker);
+    }
+
+    /// <summary>Whether the event reaches an active enrollment (<see cref="EntryRules.Reaches"/>; an unknown version is woken to look).</summary>
+    private static bool Reaches(DefinitionSet set, EnrollmentState enrollment, CustomerEvent e) =>
+        set.Journey(enrollment.JourneyId, enrollment.Version) is not { } journey || EntryRules.Reaches(journey, enrollment, e);
+
+    private static bool AnyReached(DefinitionSet set, IReadOnlyList<EnrollmentState> active, CustomerEvent e)
+    {
+        foreach (var enrollment in active)
+        {
+            if (Reaches(set, enrollment, e)) return true;
+        }
+        return false;
+    }
+
+    /// <returns>Whether any was woken.</returns>
+    private bool WakeReached(DefinitionSet set, IReadOnlyList<EnrollmentState> active, CustomerEvent e)
+    {
+        var woken = false;
+        foreach (var enrollment in active)
+        {
+            if (Reaches(set, enrollment, e))
+            {
+                signals.Wake(enrollment);
+                woken = true;
+            }
+        }
+        return woken;
+    }
+
+    /// <summary>Whether a membership change makes the user leave a segment that an active enrollment's journey exits on.</summary>
+    private static bool LeavesAnExitSegment(DefinitionSet set, IReadOnlyList<KeyValuePair<string, bool>> memberships, IReadOnlyList<EnrollmentState> active)
+    {
+        if (active.Count == 0)
+        {
+            return false;
+        }
+        foreach (var (segment, member) in memberships)
+        {
+            if (!member && ExitsOn(set, segment, active).Count > 0) return true;
+        }
+        return false;
+    }
+
+    private static List<EnrollmentState> ExitsOn(DefinitionSet set, string segment, IReadOnlyList<EnrollmentState> active)
+    {
+        var journeys = set.ExitedBySegment(segment);
+        var exiting = new List<EnrollmentState>();
+        if (journeys.Count > 0)
+        {
+            foreach (var enrollment in active)
+            {
+                if (journeys.Contains(enrollment.JourneyId)) exiting.Add(enrollment);
+            }
+        }
+        return exiting;
+    }
+
+    /// <summary>
+    /// exit.segments (DESIGN §9): the user left <paramref name="segment"/>, so each active enrollment of a journey that
+    /// exits on it gets the exit recorded in the user's partition, after the user's events so far; its orchestration
+    /// pulls it (woken once the membership change is written).
+    /// </summary>
+    private List<EnrollmentState> RecordSegmentExits(DefinitionSet set, string segment, UserSnapshot current, DateTimeOffset at)
+    {
+        var exiting = ExitsOn(set, segment, current.Active);
+        foreach (var enrollment in exiting)
+        {
+            users.RequestSegmentExit(enrollment, new SegmentExit(segment, at, current.LastSequence));
+        }
+        return exiting;
     }
 
     private static ConditionContext Context(UserSnapshot snapshot, Value eventProperties, DateTimeOffset at) =>

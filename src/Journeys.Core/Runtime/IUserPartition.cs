@@ -14,10 +14,15 @@ public interface IUserPartition
     CommitOutcome Commit(UserChanges changes);
 
     /// <summary>
-    /// Records an entry and saves the new enrollment, atomically, if the journey's entry ledger row is
-    /// still as read (<paramref name="previous"/>, with its version); false: another entry raced this one.
+    /// Records an entry and saves the new enrollment, atomically, if the entry ledger row of its scope (the journey,
+    /// or the journey and key: <see cref="EntryRules.Scope"/>) is still as read (<paramref name="previous"/>, with its
+    /// version); false: another entry raced this one.
     /// </summary>
-    bool RecordEntry(EnrollmentState started, JourneyEntries previous);
+    /// <param name="marker">A message id marked seen in the same write (a jump's, so a retried jump activity sees it entered).</param>
+    bool RecordEntry(EnrollmentState started, JourneyEntries previous, string? marker = null);
+
+    /// <summary>Records on the enrollment that the user left a segment its journey exits on; a repeat keeps the first.</summary>
+    void RequestSegmentExit(EnrollmentState enrollment, Orchestration.SegmentExit exit);
 
     /// <summary>Records a stop of the enrollment (its orchestration pulls it); a repeat keeps the first time.</summary>
     void RequestStop(EnrollmentState enrollment, DateTimeOffset at);

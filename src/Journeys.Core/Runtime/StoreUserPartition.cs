@@ -17,6 +17,8 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
     private readonly Dictionary<(string User, long Sequence), (string MessageId, DateTimeOffset At)> _processed = [];
     private readonly Dictionary<string, string> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _stops = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SegmentExit> _exits = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _markers = new(StringComparer.Ordinal);
     private readonly HashSet<(string User, string Key)> _sent = [];
 
     public int Reads { get; private set; }
@@ -31,7 +33,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
         // the ports cannot look a message id up without adding it: the commit reports the repeat
         return new UserSnapshot(
             userId,
-            Seen: false,
+            Seen: messageId is not null && _markers.Contains(messageId), // only entries' markers: Commit reports a repeated event
             stores.Profiles.Find(userId),
             ProfileVersion: null,
             stores.History.Get(userId),
@@ -46,6 +48,10 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
         if (changes.MessageId is { } messageId && !stores.Dedupe.TryAdd(messageId))
         {
             return CommitOutcome.Duplicate;
+        }
+        if (changes.MessageId is { } mark && changes.Appended is null && changes.Profile is null && (changes.Memberships?.Count ?? 0) == 0)
+        {
+            _markers.Add(mark); // a mark alone (a jump's rejection): Load reports it seen, as a Table read of its row does
         }
         if (changes.Profile is { } profile)
         {
@@ -67,15 +73,26 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
         return CommitOutcome.Committed;
     }
 
-    public bool RecordEntry(EnrollmentState started, JourneyEntries previous)
+    public bool RecordEntry(EnrollmentState started, JourneyEntries previous, string? marker = null)
     {
         Writes++;
-        stores.Entries.Record(started.JourneyId, started.UserId, started.EnteredAt);
+        if (marker is not null && !_markers.Add(marker))
+        {
+            return false;
+        }
+        stores.Entries.Record(EntryKeys.Scope(started.JourneyId, started.Key), started.UserId, started.EnteredAt);
         stores.Enrollments.Save(started);
         return true;
     }
 
     public void RequestStop(EnrollmentState enrollment, DateTimeOffset at) => _stops.TryAdd(enrollment.EnrollmentId, at);
+
+    public void RequestSegmentExit(EnrollmentState enrollment, SegmentExit exit)
+    {
+        Reads++; // the Table implementation reads the row's mark, then merges it
+        Writes++;
+        _exits.TryAdd(enrollment.EnrollmentId, exit);
+    }
 
     public IEnumerable<string> UserIds() => stores.Profiles.UserIds();
 
@@ -107,7 +124,8 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
             _stops.TryGetValue(request.EnrollmentId, out var stop) ? stop : null,
             (stores.Profiles.Find(request.UserId) ?? Profile.Empty(request.UserId)).TraitsValue,
             history,
-            sends);
+            sends,
+            _exits.GetValueOrDefault(request.EnrollmentId));
     }
 
     public bool IsSent(string userId, string idempotencyKey) => _sent.Contains((userId, idempotencyKey));

@@ -1,7 +1,10 @@
 using Journeys.Core.Orchestration;
+using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.Durable;
 
@@ -11,7 +14,9 @@ public sealed class EnrollmentFunctions(
     EnrollmentActivities activities,
     TableUserPartition users,
     DefinitionCatalog catalog,
-    IMessageDelivery channels)
+    IMessageDelivery channels,
+    IngestorFactory ingestors,
+    ILogger<EnrollmentFunctions> log)
 {
     [Function(ActivityNames.Orchestrator)]
     public Task<string?> RunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -54,6 +59,25 @@ public sealed class EnrollmentFunctions(
         }
         await channels.SendAsync(parsed, cancellation);
         users.MarkSent(parsed.UserId, parsed.IdempotencyKey, parsed.At);
+        return "ok";
+    }
+
+    /// <summary>
+    /// A jump step (DESIGN §9): the ingestion's entry code enters the user into the target journey (its trace rows
+    /// under the jump's marker, so a retry rewrites them), then the target's orchestration is started only if
+    /// <c>GetInstanceAsync</c> finds none, as the ingestion starts it. A retry after the entry finds the marker in
+    /// the user's partition and only makes sure that orchestration runs.
+    /// </summary>
+    [Function(ActivityNames.Jump)]
+    public async Task<string> Jump([ActivityTrigger] string request, [DurableClient] DurableTaskClient durable, CancellationToken cancellation)
+    {
+        var parsed = OrchestrationJson.ReadJump(request);
+        var signals = new BufferedSignals();
+        using (ingestors.Traces.Scope(parsed.Marker))
+        {
+            ingestors.Create(signals).Jump(parsed.Jump, parsed.Marker);
+        }
+        await signals.FlushAsync(durable, log, cancellation);
         return "ok";
     }
 }

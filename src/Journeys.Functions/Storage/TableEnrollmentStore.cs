@@ -5,7 +5,7 @@ using Journeys.Core.Runtime;
 namespace Journeys.Functions.Storage;
 
 /// <summary>
-/// Enrollments as <c>e|{journey}|{entryNo}</c> rows of the user's partition: the state as JSON plus the
+/// Enrollments as <c>e|{journey}|{entryNo}</c> (keyed: <c>e|{journey}|{key}|{entryNo}</c>) rows of the user's partition: the state as JSON plus the
 /// columns queries filter on (journey, active). The orchestration owns the state; these rows serve the
 /// ingestion (active enrollments, entry checks), stop and statistics.
 /// </summary>
@@ -13,9 +13,16 @@ internal sealed class TableEnrollmentStore(TableClient users) : IEnrollmentStore
 {
     public EnrollmentState? Get(string enrollmentId)
     {
-        var (journey, user, entryNo) = UserRows.ParseEnrollmentId(enrollmentId);
-        var row = users.GetEntityIfExists<TableEntity>(user, UserRows.Enrollment(journey, entryNo));
-        return row.HasValue ? ToState(row.Value!) : null;
+        // a keyed id of a user id with ':' reads two ways: the keyed reading first (one point read unless it misses)
+        foreach (var user in UserRows.UserCandidates(enrollmentId))
+        {
+            var row = users.GetEntityIfExists<TableEntity>(user, UserRows.EnrollmentRow(enrollmentId, user));
+            if (row.HasValue)
+            {
+                return ToState(row.Value!);
+            }
+        }
+        return null;
     }
 
     public EnrollmentState? FindActive(string journeyId, string userId) =>
@@ -42,7 +49,7 @@ internal sealed class TableEnrollmentStore(TableClient users) : IEnrollmentStore
 
     internal static EnrollmentState ToState(TableEntity row) => EnrollmentStateJson.Deserialize(row.GetString("State"));
 
-    internal static TableEntity ToEntity(EnrollmentState state) => new(state.UserId, UserRows.Enrollment(state.JourneyId, state.EntryNo))
+    internal static TableEntity ToEntity(EnrollmentState state) => new(state.UserId, UserRows.Enrollment(state))
     {
         ["Journey"] = state.JourneyId,
         ["Active"] = state.IsActive,

@@ -20,6 +20,9 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
 {
     private const string ClaimColumn = "Claim";
     private const string StopColumn = "StopAt";
+    private const string LeftSegmentColumn = "LeftSegment";
+    private const string LeftAtColumn = "LeftAt";
+    private const string LeftAfterColumn = "LeftAfter";
 
     private TableClient Users => tables.Users;
 
@@ -122,22 +125,28 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
         }
     }
 
-    public bool RecordEntry(EnrollmentState started, JourneyEntries previous)
+    public bool RecordEntry(EnrollmentState started, JourneyEntries previous, string? marker = null)
     {
-        var ledger = TableEntryLedger.ToEntity(started.JourneyId, started.UserId, [.. previous.At, started.EnteredAt]);
+        var ledger = TableEntryLedger.ToEntity(EntryKeys.Scope(started.JourneyId, started.Key), started.UserId, [.. previous.At, started.EnteredAt]);
+        var actions = new List<TableTransactionAction>(3)
+        {
+            previous.Version is { } version
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, new ETag(version))
+                : new TableTransactionAction(TableTransactionActionType.Add, ledger),
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, TableEnrollmentStore.ToEntity(started)),
+        };
+        if (marker is not null)
+        {
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(started.UserId, UserRows.Dedupe(marker))));
+        }
         try
         {
-            Users.SubmitTransaction([
-                previous.Version is { } version
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, ledger, new ETag(version))
-                    : new TableTransactionAction(TableTransactionActionType.Add, ledger),
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, TableEnrollmentStore.ToEntity(started)),
-            ]);
+            Users.SubmitTransaction(actions);
             return true;
         }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
-            return false;
+            return false; // a raced ledger, or the marker is there (the caller reads again and sees it)
         }
     }
 
@@ -173,21 +182,38 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
         }
     }
 
-    public void RequestStop(EnrollmentState enrollment, DateTimeOffset at)
-    {
-        var key = UserRows.Enrollment(enrollment.JourneyId, enrollment.EntryNo);
-        var row = Users.GetEntityIfExists<TableEntity>(enrollment.UserId, key, [StopColumn]);
-        if (row.HasValue && row.Value!.GetDateTimeOffset(StopColumn) is null)
+    public void RequestStop(EnrollmentState enrollment, DateTimeOffset at) =>
+        MarkEnrollment(enrollment, StopColumn, new TableEntity(enrollment.UserId, UserRows.Enrollment(enrollment)) { [StopColumn] = at });
+
+    public void RequestSegmentExit(EnrollmentState enrollment, SegmentExit exit) =>
+        MarkEnrollment(enrollment, LeftSegmentColumn, new TableEntity(enrollment.UserId, UserRows.Enrollment(enrollment))
         {
-            // a merge keeps the state the orchestration writes; a repeat keeps the first time
-            Users.UpdateEntity(new TableEntity(enrollment.UserId, key) { [StopColumn] = at }, row.Value.ETag, TableUpdateMode.Merge);
+            [LeftSegmentColumn] = exit.Segment,
+            [LeftAtColumn] = exit.At,
+            [LeftAfterColumn] = exit.AfterSequence,
+        });
+
+    /// <summary>Merges <paramref name="columns"/> into the enrollment row unless <paramref name="column"/> is set there: a repeat keeps the first.</summary>
+    private void MarkEnrollment(EnrollmentState enrollment, string column, TableEntity columns)
+    {
+        var row = Users.GetEntityIfExists<TableEntity>(columns.PartitionKey, columns.RowKey, [column]);
+        if (row.HasValue && row.Value![column] is null)
+        {
+            // a merge keeps the state the orchestration writes; the ETag keeps a racing first mark
+            try
+            {
+                Users.UpdateEntity(columns, row.Value.ETag, TableUpdateMode.Merge);
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                MarkEnrollment(enrollment, column, columns); // the row changed (the orchestration saved its state): look again
+            }
         }
     }
 
     public PullResult Pull(PullRequest request)
     {
-        var (journeyId, _, entryNo) = UserRows.ParseEnrollmentId(request.EnrollmentId);
-        var enrollmentKey = UserRows.Enrollment(journeyId, entryNo);
+        var enrollmentKey = UserRows.EnrollmentRow(request.EnrollmentId, request.UserId);
         var filter = $"PartitionKey eq {KeyText.Literal(request.UserId)} and (({UserRows.Range("h|")}) or RowKey eq '{UserRows.Profile}' or RowKey eq {KeyText.Literal(enrollmentKey)})";
         TableEntity? enrollment = null;
         var traits = Core.Audience.CustomerEvent.EmptyObject;
@@ -219,7 +245,10 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
             return PullResult.NotOwned;
         }
         IReadOnlyList<DateTimeOffset> sends = request.SendsSince == DateTimeOffset.MaxValue ? [] : SendTimes(request.UserId, request.SendsSince);
-        return new PullResult(true, pending, enrollment.GetDateTimeOffset(StopColumn), traits, history, sends);
+        var left = enrollment.GetString(LeftSegmentColumn) is { } segment
+            ? new SegmentExit(segment, enrollment.GetDateTimeOffset(LeftAtColumn)!.Value, enrollment.GetInt64(LeftAfterColumn)!.Value)
+            : null;
+        return new PullResult(true, pending, enrollment.GetDateTimeOffset(StopColumn), traits, history, sends, left);
     }
 
     /// <summary>The run's token is the enrollment's, or becomes it when none is there (the first run's first pull).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Journeys.Core.Engine;
 
 namespace Journeys.Functions.Storage;
 
@@ -6,9 +7,12 @@ namespace Journeys.Functions.Storage;
 /// The users table: one partition per user (PartitionKey = user id), so everything about a user is one
 /// partition query away and one entity-group transaction can change it. Row keys, in sort order:
 /// <code>
-/// e|{journey}|{entryNo:D6}   an enrollment (state JSON, Active flag; Claim: its run's token; StopAt: a stop request)
+/// e|{journey}|{entryNo:D6}   an enrollment (state JSON, Active flag; Claim: its run's token; StopAt: a stop request;
+///                            LeftSegment, LeftAt, LeftAfter: a streaming segment the user left, exit.segments)
+/// e|{journey}|{key}|{entryNo:D6}  an enrollment of a keyed journey (the key as in its id, escaped)
 /// h|{sequence:D12}           a history event (with ProcessedAt and MessageId when the ingestion wrote it)
 /// l|{journey}                the entry ledger of one journey (entry instants, ETag-guarded)
+/// l|{journey}:{key}          the entry ledger of one key of a keyed journey (EntryKeys.Scope)
 /// m|{segment}                a streaming segment membership (present = member)
 /// p                          the profile (traits JSON)
 /// q                          the history sequence counter
@@ -30,11 +34,46 @@ internal static class UserRows
     public static string Enrollment(string journeyId, int entryNo) =>
         $"e|{KeyText.Escape(journeyId)}|{entryNo.ToString("D6", CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// An enrollment's row: a keyed one's holds its key (escaped as in its id), so two carts' first entries differ.
+    /// </summary>
+    public static string Enrollment(EnrollmentState state) => Enrollment(state.JourneyId, EscapedKey(state.Key), state.EntryNo);
+
+    private static string Enrollment(string journeyId, string? escapedKey, int entryNo) => escapedKey is null
+        ? Enrollment(journeyId, entryNo)
+        : $"e|{KeyText.Escape(journeyId)}|{escapedKey}|{entryNo.ToString("D6", CultureInfo.InvariantCulture)}"; // percent-encoded: no '|', nothing a key refuses
+
+    private static string? EscapedKey(string? key) => key is null ? null : EntryKeys.Escape(key);
+
+    /// <summary>
+    /// The row of an enrollment id of a known user: <c>{journey}:{user}:{entryNo}</c> or, keyed,
+    /// <c>{journey}:{user}:{escapedKey}:{entryNo}</c>. The user id may hold ':', an escaped key never does,
+    /// so with the user known the id reads one way only.
+    /// </summary>
+    public static string EnrollmentRow(string enrollmentId, string userId)
+    {
+        var journeyEnd = enrollmentId.IndexOf(':', StringComparison.Ordinal);
+        var rest = journeyEnd + 1 + userId.Length;
+        if (journeyEnd <= 0 || enrollmentId.Length <= rest + 1 || enrollmentId[rest] != ':'
+            || string.CompareOrdinal(enrollmentId, journeyEnd + 1, userId, 0, userId.Length) != 0)
+        {
+            throw new FormatException($"not an enrollment id of user {userId}: {enrollmentId}");
+        }
+        var tail = enrollmentId[(rest + 1)..];
+        var keyEnd = tail.LastIndexOf(':');
+        if (!int.TryParse(tail.AsSpan(keyEnd + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var entryNo) || keyEnd == 0)
+        {
+            throw new FormatException($"not an enrollment id of user {userId}: {enrollmentId}");
+        }
+        return Enrollment(enrollmentId[..journeyEnd], keyEnd < 0 ? null : tail[..keyEnd], entryNo);
+    }
+
     public static string EnrollmentPrefix(string journeyId) => $"e|{KeyText.Escape(journeyId)}|";
 
     public static string History(long sequence) => "h|" + sequence.ToString("D12", CultureInfo.InvariantCulture);
 
-    public static string Ledger(string journeyId) => "l|" + KeyText.Escape(journeyId);
+    /// <param name="scope">A journey id, or a keyed journey's <c>{journey}:{escaped key}</c> (<see cref="EntryKeys.Scope"/>).</param>
+    public static string Ledger(string scope) => "l|" + KeyText.Escape(scope);
 
     public static string Membership(string segmentId) => "m|" + KeyText.Escape(segmentId);
 
@@ -55,7 +94,8 @@ internal static class UserRows
 
     /// <summary>
     /// Parses <c>{journey}:{user}:{entryNo}</c>: journey ids have no ':' (the validator's id rule), the entry
-    /// number is the last part, the user id whatever lies between.
+    /// number is the last part, the user id whatever lies between. A keyed id (<c>{journey}:{user}:{key}:{entryNo}</c>)
+    /// reads as user <c>{user}:{key}</c> here: <see cref="UserCandidates"/> gives both readings.
     /// </summary>
     public static (string JourneyId, string UserId, int EntryNo) ParseEnrollmentId(string enrollmentId)
     {
@@ -66,5 +106,20 @@ internal static class UserRows
             throw new FormatException($"not an enrollment id: {enrollmentId}");
         }
         return (enrollmentId[..first], enrollmentId[(first + 1)..last], entryNo);
+    }
+
+    /// <summary>
+    /// The user ids an enrollment id can belong to, likeliest first: what lies between the journey and the entry
+    /// number, and, when that holds a ':', the part before its last ':' (the rest being a key).
+    /// </summary>
+    public static IEnumerable<string> UserCandidates(string enrollmentId)
+    {
+        var (_, middle, _) = ParseEnrollmentId(enrollmentId);
+        var keyStart = middle.LastIndexOf(':');
+        if (keyStart > 0)
+        {
+            yield return middle[..keyStart];
+        }
+        yield return middle;
     }
 }

@@ -56,12 +56,23 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Ingestor = new EventIngestor(() => definitions, partition, this, this);
         var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Add) { MaxIterations = maxIterations };
+        // a jump activity runs inside an orchestration's episode: its start is queued, the host runs it after
+        var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this);
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
             [ActivityNames.Pull] = activities.Pull,
             [ActivityNames.LoadDefinition] = activities.LoadDefinition,
             [ActivityNames.Apply] = activities.Apply,
             [ActivityNames.Send] = activities.Send,
+            [ActivityNames.Jump] = json =>
+            {
+                var request = OrchestrationJson.ReadJump(json);
+                for (var run = 0; run <= JumpRetries; run++)
+                {
+                    jumps.Jump(request.Jump, request.Marker); // a retried activity runs its work again
+                }
+                return "ok";
+            },
         });
         Host.Now = DateTimeOffset.MinValue;
         foreach (var journey in definitions.Journeys)
@@ -122,6 +133,9 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
     void IRuntimeOutput.Trace(TraceRecord record) => Trace.Add(record);
 
     void IRuntimeOutput.Send(SendMessage message) => Sends.Add(message);
+
+    /// <summary>How many times each jump activity runs again after its work (as a Durable retry would).</summary>
+    public int JumpRetries { get; set; }
 
     /// <summary>Wakes raised to instances (for tests that drop them on purpose: return false to drop).</summary>
     public Func<string, bool> DeliverWake { get; set; } = _ => true;
@@ -213,5 +227,24 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             Host.At(next, () => RunSchedule(journey, next));
         }
         Ingestor.RunSchedule(journey, at);
+    }
+
+    /// <summary>Starts or wakes as the Functions app does, without running the host (the caller's episode is running).</summary>
+    private sealed class QueuedSignals(AzureHarness harness) : IEnrollmentSignals
+    {
+        public void Start(EnrollmentState state) => Wake(state);
+
+        public void Wake(EnrollmentState state)
+        {
+            harness.Starts++;
+            if (!harness.Host.Instances.ContainsKey(state.EnrollmentId))
+            {
+                harness.Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+            }
+            else
+            {
+                harness.Host.Raise(state.EnrollmentId, ActivityNames.EventName, "wake");
+            }
+        }
     }
 }

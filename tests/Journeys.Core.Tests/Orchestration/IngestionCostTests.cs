@@ -113,10 +113,23 @@ public sealed class IngestionCostTests
         harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
         harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }));
 
-        var cost = Cost(harness, () => harness.Ingest(Track("u1", "PageViewed", "10:10")));
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "Purchase", "10:10"))); // the journey's waitFor event
 
         Assert.Equal((2, 1), cost);
         Assert.Equal(1, harness.Deliveries);
+    }
+
+    [Fact]
+    public void An_event_no_active_enrollment_reacts_to_costs_what_an_unmatched_one_does_and_wakes_none()
+    {
+        var harness = Samples();
+        harness.Ingest(Identify("u1", "09:00", new { email = "u1@example.com" }));
+        harness.Ingest(Track("u1", "CartAbandoned", "10:00", new { cartValue = 80 }));
+
+        var cost = Cost(harness, () => harness.Ingest(Track("u1", "PageViewed", "10:10")));
+
+        Assert.Equal((1, 1), cost); // EntryRules.Reaches: the journey names no PageViewed, so its enrollment is not woken
+        Assert.Equal(0, harness.Deliveries);
     }
 
     [Fact]
@@ -168,7 +181,9 @@ public sealed class IngestionCostTests
 
         public CommitOutcome Commit(UserChanges changes) => ++Commits == 1 ? CommitOutcome.Conflict : inner.Commit(changes);
 
-        public bool RecordEntry(EnrollmentState started, JourneyEntries previous) => inner.RecordEntry(started, previous);
+        public bool RecordEntry(EnrollmentState started, JourneyEntries previous, string? marker = null) => inner.RecordEntry(started, previous, marker);
+
+        public void RequestSegmentExit(EnrollmentState enrollment, SegmentExit exit) => inner.RequestSegmentExit(enrollment, exit);
 
         public void RequestStop(EnrollmentState enrollment, DateTimeOffset at) => inner.RequestStop(enrollment, at);
 

@@ -13,27 +13,10 @@ public sealed class OrchestratorSampleTests
 {
     private static string Samples => Path.Combine(DefinitionKit.RepositoryRoot(), "samples");
 
-    /// <summary>
-    /// Samples using what the Azure ingestion (EventIngestor) does not do yet: keyed entries
-    /// (abandoned-cart enrolls per cartId). Remove a name once the ingestion calls the shared
-    /// EntryRules key/scope code; <see cref="Pending_samples_still_differ"/> says when.
-    /// </summary>
-    internal static readonly string[] AzurePending = ["abandoned-cart"];
-
     public static TheoryData<string> Cases() => new(
         Directory.EnumerateFiles(Path.Combine(Samples, "events"), "*.jsonl")
             .Order(StringComparer.Ordinal)
-            .Select(f => Path.GetFileNameWithoutExtension(f))
-            .Where(n => !AzurePending.Contains(n)));
-
-    [Fact]
-    public void Pending_samples_still_differ()
-    {
-        foreach (var name in AzurePending)
-        {
-            Assert.NotEqual(Expected(name), Lines(Run(name, maxIterations: 32).Trace));
-        }
-    }
+            .Select(f => Path.GetFileNameWithoutExtension(f)));
 
     private static AzureHarness Run(string name, int maxIterations)
     {

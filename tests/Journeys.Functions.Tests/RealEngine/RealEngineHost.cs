@@ -51,7 +51,7 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(EngineOptions.Default, Decisions.Enqueue) { MaxIterations = maxIterations };
         var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
-        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery);
+        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery, Ingestors, NullLogger<EnrollmentFunctions>.Instance);
     }
 
     public Azurite Azurite { get; }
@@ -103,7 +103,26 @@ internal sealed class RealEngineHost : IAsyncDisposable
         registry.AddActivityFunc<string, string>(ActivityNames.LoadDefinition, (_, input) => Functions.LoadDefinition(input));
         registry.AddActivityFunc<string, string>(ActivityNames.Apply, (_, input) => Functions.Apply(input));
         registry.AddActivityFunc<string, string>(ActivityNames.Send, (_, input) => Functions.Send(input, CancellationToken.None));
+        registry.AddActivityFunc<string, string>(ActivityNames.Jump, async (_, input) =>
+        {
+            var result = await Functions.Jump(input, Client, CancellationToken.None);
+            Interlocked.Increment(ref _jumpRuns);
+            if (Interlocked.Decrement(ref _jumpFailures) >= 0)
+            {
+                throw new InvalidOperationException("a jump activity failing after its work (the test's retry)");
+            }
+            return result;
+        });
     }
+
+    private int _jumpFailures;
+    private int _jumpRuns;
+
+    /// <summary>How many jump activities ran to the end of their work (retries included).</summary>
+    public int JumpRuns => Volatile.Read(ref _jumpRuns);
+
+    /// <summary>The next <paramref name="count"/> jump activities fail after doing their work, so Durable's retry runs them again.</summary>
+    public void FailJumpsAfterTheirWork(int count) => _jumpFailures = count;
 
     /// <summary>The batch through the Event Hubs function's handler, with the real Durable client.</summary>
     public Task<BatchCounts> IngestAsync(params string[] events) => Ingestion.IngestAsync(events, Client, CancellationToken.None);

@@ -19,11 +19,9 @@ public sealed partial class SampleTests
     /// <summary>An hour becomes 0.25 s: ten days take about a minute.</summary>
     private const double Scale = 14400;
 
-    /// <summary>
-    /// The samples whose waits are all durations (clock-time delays do not scale). abandoned-cart is keyed by cart
-    /// (language v2), which the Azure ingestion does not enroll by yet (OrchestratorSampleTests.AzurePending).
-    /// </summary>
+    /// <summary>The samples whose waits are all durations (clock-time delays do not scale); abandoned-cart is keyed by cart.</summary>
     [Theory]
+    [InlineData("abandoned-cart")]
     [InlineData("new-customer-welcome")]
     [InlineData("discounts-favorites")]
     [InlineData("loyalty-tier-upgrade")]
