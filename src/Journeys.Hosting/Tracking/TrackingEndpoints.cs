@@ -53,7 +53,7 @@ public static class TrackingEndpoints
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // the reader still gets their page or pixel; the hit is lost, and the log says so (type only: no content)
-            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(TrackingEndpoints))
+            context.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger(typeof(TrackingEndpoints))
                 .LogError("Tracking hit on journey {Journey} step {Step} not recorded: {Error}", read.Journey, read.Step, e.GetType().Name);
         }
         context.Response.Headers.CacheControl = "no-store, no-cache, must-revalidate, private";
