@@ -115,6 +115,23 @@ public sealed class AcsEventsTests
         Assert.Contains("$[0]", noData.Response.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_queue_message_is_one_event_as_json_or_as_base64_of_it()
+    {
+        var azurite = new Azurite();
+        var map = new AcsMessageMap(azurite.Tables);
+        map.Record(Email);
+        var report = Event("q-1", AcsReports.EmailDelivery, new { messageId = AcsChannels.OperationId(Email.IdempotencyKey).ToString(), status = "Bounced" });
+        foreach (var message in new[] { report, Convert.ToBase64String(Encoding.UTF8.GetBytes(report)) })
+        {
+            var reading = AcsReports.Read(AcsEventsApi.QueueBody(message), map.ByOperationId, map.ByTag, DateTimeOffset.UtcNow);
+            var bounced = Assert.Single(reading.Events);
+            Assert.Equal(("Email Bounced", "Bounced"), (bounced.Event, bounced.Properties["status"].AsString));
+            AssertSent(bounced, Email, "email");
+        }
+        Assert.NotNull(AcsReports.Read(AcsEventsApi.QueueBody("%%% not a report"), map.ByOperationId, map.ByTag, DateTimeOffset.UtcNow).Error);
+    }
+
     private static void AssertSent(CustomerEvent e, SendMessage sent, string channel)
     {
         Assert.Equal(sent.JourneyId, e.Properties["journey"].AsString);

@@ -85,17 +85,10 @@ public static class AcsReports
         }
     }
 
-    private static CustomerEvent? EmailDelivered(JsonElement data, string id, DateTimeOffset when, Func<string, EngagementEvents.Sent?> byOperationId)
-    {
-        if (Text(data, "messageId") is not { } messageId || byOperationId(messageId) is not { } sent)
-        {
-            return null;
-        }
-        var status = Text(data, "status") ?? "";
-        var delivered = status.Equals("Delivered", StringComparison.OrdinalIgnoreCase);
-        return EngagementEvents.Create(delivered ? EngagementEvents.EmailDelivered : EngagementEvents.EmailBounced, sent, EngagementEvents.EventId("acs", id),
-            Time(data, "deliveryAttemptTimestamp") ?? when, extra: delivered ? null : new Dictionary<string, string> { ["status"] = status });
-    }
+    private static CustomerEvent? EmailDelivered(JsonElement data, string id, DateTimeOffset when, Func<string, EngagementEvents.Sent?> byOperationId) =>
+        Text(data, "messageId") is { } messageId && byOperationId(messageId) is { } sent
+            ? Delivery(sent, id, Text(data, "status"), Time(data, "deliveryAttemptTimestamp") ?? when, EngagementEvents.EmailDelivered, EngagementEvents.EmailBounced)
+            : null;
 
     private static CustomerEvent? EmailEngaged(JsonElement data, string id, DateTimeOffset when, Func<string, EngagementEvents.Sent?> byOperationId)
     {
@@ -112,17 +105,16 @@ public static class AcsReports
         };
     }
 
-    private static CustomerEvent? SmsDelivered(JsonElement data, string id, DateTimeOffset when, Func<string, EngagementEvents.Sent?> byTag)
-    {
-        if (Text(data, "tag") is not { } tag || byTag(tag) is not { } sent)
-        {
-            return null;
-        }
-        var status = Text(data, "deliveryStatus") ?? "";
-        var delivered = status.Equals("Delivered", StringComparison.OrdinalIgnoreCase);
-        return EngagementEvents.Create(delivered ? EngagementEvents.MessageDelivered : EngagementEvents.MessageFailed, sent, EngagementEvents.EventId("acs", id),
-            Time(data, "receivedTimestamp") ?? when, extra: delivered ? null : new Dictionary<string, string> { ["status"] = status });
-    }
+    private static CustomerEvent? SmsDelivered(JsonElement data, string id, DateTimeOffset when, Func<string, EngagementEvents.Sent?> byTag) =>
+        Text(data, "tag") is { } tag && byTag(tag) is { } sent
+            ? Delivery(sent, id, Text(data, "deliveryStatus"), Time(data, "receivedTimestamp") ?? when, EngagementEvents.MessageDelivered, EngagementEvents.MessageFailed)
+            : null;
+
+    /// <summary><paramref name="delivered"/> for status Delivered, else <paramref name="failed"/> with the status in <c>status</c>.</summary>
+    private static CustomerEvent Delivery(EngagementEvents.Sent sent, string id, string? status, DateTimeOffset at, string delivered, string failed) =>
+        string.Equals(status, "Delivered", StringComparison.OrdinalIgnoreCase)
+            ? EngagementEvents.Create(delivered, sent, EngagementEvents.EventId("acs", id), at)
+            : EngagementEvents.Create(failed, sent, EngagementEvents.EventId("acs", id), at, extra: new Dictionary<string, string> { ["status"] = status ?? "" });
 
     private static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;

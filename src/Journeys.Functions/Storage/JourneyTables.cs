@@ -19,6 +19,9 @@ public sealed class JourneyTables
     /// <summary>Each ACS send's operation id to its message (Channels/AcsMessageMap): how delivery and engagement reports find their enrollment.</summary>
     public const string AcsMessagesTable = "acsmessages";
 
+    /// <summary>Secrets the app makes for itself on first use (the tracking key: Channels/AzureTracking), never in configuration.</summary>
+    public const string SecretsTable = "secrets";
+
     private readonly TableServiceClient _service;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -50,6 +53,8 @@ public sealed class JourneyTables
     public TableClient JourneyTrace => Table(JourneyTraceTable);
 
     public TableClient AcsMessages => Table(AcsMessagesTable);
+
+    public TableClient Secrets => Table(SecretsTable);
 
     public RuntimeStores Stores() => new(
         new TableProfileStore(Users),

@@ -55,16 +55,12 @@ internal sealed class RealEngineHost : IAsyncDisposable
         var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
         Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Tracking:secret"] = TrackingSecret,
             ["Tracking:baseUrl"] = "https://journeys.test/api",
-        }).Build(), NullLogger<AzureTracking>.Instance);
+        }).Build(), azurite.Tables, new ServiceCollection().BuildServiceProvider());
         Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery, Tracking);
     }
 
     public Azurite Azurite { get; }
-
-    /// <summary>The tracking secret of the host's send activity (tests read the tokens it signs).</summary>
-    public const string TrackingSecret = "real-engine-tracking-secret-0123456789";
 
     public AzureTracking Tracking { get; }
 
