@@ -35,7 +35,8 @@ public sealed class TrackingApi(AzureTracking tracking, EventIngestion ingestion
     public static void MapAzureTracking(IEndpointRouteBuilder routes)
     {
         var services = routes.ServiceProvider;
-        routes.MapTracking(services.GetRequiredService<AzureTracking>().Signer,
+        var tracking = services.GetRequiredService<AzureTracking>();
+        routes.MapTracking(() => tracking.Signer,
             (context, engagement, cancel) => services.GetRequiredService<EventIngestion>().IngestAsync(engagement, context.RequestServices.GetRequiredService<DurableTaskClient>(), cancel),
             services.GetService<TimeProvider>());
     }

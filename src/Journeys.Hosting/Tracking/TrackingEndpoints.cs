@@ -26,12 +26,13 @@ public static class TrackingEndpoints
     /// <summary>A transparent 1x1 GIF.</summary>
     public static readonly byte[] Pixel = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
 
-    /// <summary>Maps both routes (serve, the dev host); <paramref name="signer"/> null: tracking is not configured, every token is unknown.</summary>
-    public static void MapTracking(this IEndpointRouteBuilder routes, TrackingSigner? signer, EngagementIngest ingest, TimeProvider? time = null)
+    /// <summary>Maps both routes (serve, the dev host).</summary>
+    /// <param name="signer">Asked at each hit (the dev host reads its key from storage on first use); null: every token is unknown.</param>
+    public static void MapTracking(this IEndpointRouteBuilder routes, Func<TrackingSigner?> signer, EngagementIngest ingest, TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        routes.MapGet(OpenPrefix + "{token}", (HttpContext context, string token) => HitAsync(context, signer, ingest, time, TrackingKind.Open, token, null));
-        routes.MapGet(ClickPrefix + "{token}", (HttpContext context, string token, string? u) => HitAsync(context, signer, ingest, time, TrackingKind.Click, token, u));
+        routes.MapGet(OpenPrefix + "{token}", (HttpContext context, string token) => HitAsync(context, signer(), ingest, time, TrackingKind.Open, token, null));
+        routes.MapGet(ClickPrefix + "{token}", (HttpContext context, string token, string? u) => HitAsync(context, signer(), ingest, time, TrackingKind.Click, token, u));
     }
 
     /// <summary>One hit (the Functions app's HTTP triggers call this too).</summary>

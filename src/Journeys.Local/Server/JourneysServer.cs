@@ -124,7 +124,7 @@ public sealed class JourneysServer : IAsyncDisposable
                 ?? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                 ?? throw new InvalidOperationException("Journeys:Tracking:BaseUrl is not set and the server listens nowhere yet")));
             dispatcher = new OutboxDispatcher(options.Data, byChannel, engine.WriteOutboxAsync, time, loggers.CreateLogger<OutboxDispatcher>(), tracked.Apply);
-            app.MapTracking(tracking, (_, engagement, cancel) => engine.IngestAsync([engagement], cancel), time);
+            app.MapTracking(() => tracking, (_, engagement, cancel) => engine.IngestAsync([engagement], cancel), time);
             reads = new ReadModelGate(options.Data);
         }
         catch
