@@ -15,7 +15,8 @@ public sealed partial class TrackingRewriter(TrackingSigner signer, Func<string>
 {
     public const string BodyField = "body";
 
-    [GeneratedRegex("""href\s*=\s*(?:"(?<u>[^"]*)"|'(?<u>[^']*)')""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // the attribute itself, not data-href and the like
+    [GeneratedRegex("""(?<![\w-])href\s*=\s*(?:"(?<u>[^"]*)"|'(?<u>[^']*)')""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Href();
 
     [GeneratedRegex("</body\\s*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.RightToLeft)]

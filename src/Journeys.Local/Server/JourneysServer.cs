@@ -146,7 +146,6 @@ public sealed class JourneysServer : IAsyncDisposable
         Engine.Start();
         await App.StartAsync(cancel).ConfigureAwait(false);
         Dispatcher.Start(); // after Kestrel: tracked mail needs the address it listens on
-
         App.Logger.LogInformation(
             "Journeys listening on {Addresses}; data in {Data}; serving {Journeys} journeys from {Definitions}; messages to {Outbox}",
             string.Join(", ", Addresses), Path.GetFullPath(Options.Data), Engine.Journeys.Count, DefinitionsFolder, Options.OutboxFile);

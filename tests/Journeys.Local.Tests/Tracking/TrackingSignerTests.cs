@@ -63,13 +63,14 @@ public sealed class TrackingSignerTests
     {
         var signer = new TrackingSigner(Secret);
         var rewriter = new TrackingRewriter(signer, () => "http://127.0.0.1:5000/");
-        var body = """<html><body><a href="https://shop.example/cart?id=7&amp;x=1">cart</a> <a href='mailto:help@example.com'>mail</a> <a HREF="http://shop.example/b">b</a></body></html>""";
+        var body = """<html><body><a href="https://shop.example/cart?id=7&amp;x=1">cart</a> <a href='mailto:help@example.com'>mail</a> <a HREF="http://shop.example/b">b</a> <div data-href="https://shop.example/x"></div></body></html>""";
         var message = new SendMessage(DateTimeOffset.UnixEpoch, "cart:u:1:1", "u:1", "cart", "remind", Channel.Email, "a@example.com",
             new Dictionary<string, string> { ["subject"] = "s", ["body"] = body }, new Dictionary<string, string>(), "cart:u:1:1:remind:1") { Track = true };
 
         var sent = rewriter.Apply(message).Content["body"];
 
         Assert.Contains("href='mailto:help@example.com'", sent, StringComparison.Ordinal);
+        Assert.Contains("data-href=\"https://shop.example/x\"", sent, StringComparison.Ordinal);
         var clicks = Regex.Matches(sent, "href=\"http://127\\.0\\.0\\.1:5000/t/c/([^\"?]+)\\?u=([^\"]+)\"", RegexOptions.IgnoreCase);
         Assert.Equal(2, clicks.Count);
         var first = signer.TryRead(clicks[0].Groups[1].Value)!;
