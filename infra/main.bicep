@@ -190,6 +190,21 @@ module communication 'modules/communication.bicep' = {
   }
 }
 
+// ACS reports (delivery, engagement) to the app's acs-reports queue through Event Grid.
+module eventGrid 'modules/eventgrid.bicep' = {
+  name: 'eventgrid'
+  scope: rg
+  params: {
+    systemTopicName: 'evgt-journeys-${resourceToken}'
+    identityName: 'id-journeys-eg-${resourceToken}'
+    location: location
+    tags: tags
+    communicationServiceName: communication.outputs.name
+    storageAccountName: storage.outputs.name
+    queueName: storage.outputs.acsReportsQueueName
+  }
+}
+
 // The app's params use outputs of storage, eventHubs, monitoring and communication, so it is
 // deployed after those modules, role assignments included: its first start finds its access.
 module functionApp 'modules/functionapp.bicep' = {
@@ -236,3 +251,4 @@ output EVENTHUB_NAMESPACE_FQDN string = eventHubs.outputs.namespaceFqdn
 output EVENTHUB_CONSUMER_GROUP string = eventHubs.outputs.consumerGroupName
 output ACS_ENDPOINT string = communication.outputs.endpoint
 output ACS_EMAIL_SENDER string = communication.outputs.emailSender
+output ACS_EVENTS_SYSTEM_TOPIC string = eventGrid.outputs.systemTopicName

@@ -116,6 +116,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Acs__emailSender: acsEmailSender
       Acs__smsFrom: acsSmsFrom
 
+      // Built-in tracking: where mail clients reach the app's t/o and t/c routes. The HMAC key is
+      // not a setting: the app makes it in its own secrets table on first use.
+      Tracking__baseUrl: 'https://${app.properties.defaultHostName}/api'
+
       // DefaultAzureCredential picks the user-assigned identity with this.
       AZURE_CLIENT_ID: identityClientId
 

@@ -7,6 +7,8 @@ param name string
 param location string
 param tags object = {}
 param deploymentContainerName string
+@description('The queue Event Grid writes ACS reports to (the app\'s AcsReportsQueue trigger reads it by this name).')
+param acsReportsQueueName string = 'acs-reports'
 @description('Principal id of the app\'s user-assigned identity.')
 param appPrincipalId string
 
@@ -55,6 +57,18 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   }
 }
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+// ACS delivery and engagement reports, written by Event Grid (modules/eventgrid.bicep) and read by
+// the app's AcsReportsQueue trigger. Made here, so it exists before the subscription that needs it.
+resource acsReports 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: acsReportsQueueName
+}
+
 // The three data roles the Functions host and Durable Functions document for identity-based
 // AzureWebJobsStorage; Table Data Contributor also covers the app's own tables. Scoped to this
 // account only; none of them can read keys or change the account.
@@ -89,6 +103,7 @@ resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 output name string = account.name
+output acsReportsQueueName string = acsReports.name
 output id string = account.id
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainer.name}'
 // No trailing slash: https://<account>.table.core.windows.net (the JourneysStorage__tableServiceUri contract).

@@ -24,6 +24,7 @@ public static class DevHostEndpoints
     {
         var v1 = app.MapJourneysApi<TableJourneysBackend>();
         v1.MapPost("/events", PostEventsAsync);
+        TrackingApi.MapAzureTracking(app); // built-in tracking's /t/o and /t/c, anonymous (Functions/Api/TrackingApi)
     }
 
     /// <summary>The request's events, each as its raw JSON text (what an Event Hubs message carries), to the ingestion handler.</summary>

@@ -53,6 +53,8 @@ public static class JourneysAzureServices
         });
         services.AddSingleton<IngestorFactory>();
         services.AddHttpClient(WebhookChannel.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<AcsMessageMap>();
+        services.AddSingleton<AzureTracking>();
         services.AddSingleton<AcsChannels>();
         services.AddSingleton<WebhookChannel>();
         services.AddSingleton<ChannelDispatcher>();

@@ -375,7 +375,7 @@ public static class DefinitionReader
 
         private Step Send()
         {
-            ctx.RejectUnknownFields(step, at, "type", "channel", "content", "sendTime", "window", "next");
+            ctx.RejectUnknownFields(step, at, "type", "channel", "content", "sendTime", "window", "track", "next");
             var channelName = ctx.String(step, at, "channel", required: true);
             var channel = Channel.Email;
             var known = channelName is not null && Channels.TryGetValue(channelName, out channel);
@@ -419,7 +419,28 @@ public static class DefinitionReader
                     content[channel] = Content(channel, contentElement, contentAt);
                 }
             }
-            return new SendStep(channel, content, sendTime == "optimal", Reference(step, at, "next")) { Id = id, Window = Window() };
+            return new SendStep(channel, content, sendTime == "optimal", Reference(step, at, "next")) { Id = id, Window = Window(), Track = Track(channel, known) };
+        }
+
+        /// <summary><c>track</c>: a boolean, on a send that can be an e-mail (tracking rewrites e-mail bodies only).</summary>
+        private bool Track(Channel channel, bool known)
+        {
+            if (!step.TryGetProperty("track", out var track) || track.ValueKind == JsonValueKind.Null)
+            {
+                return false;
+            }
+            var trackAt = JsonPath.Field(at, "track");
+            if (track.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                ctx.Problem(trackAt, "'track' must be true or false");
+                return false;
+            }
+            if (track.ValueKind == JsonValueKind.True && known && channel is not (Channel.Email or Channel.Preferred))
+            {
+                ctx.Problem(trackAt, "'track' rewrites e-mail links and adds an open pixel: only an email or preferred send can be tracked");
+                return false;
+            }
+            return track.ValueKind == JsonValueKind.True;
         }
 
         private static readonly Dictionary<string, DayOfWeek> DayNames = new(StringComparer.Ordinal)

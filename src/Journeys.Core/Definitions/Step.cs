@@ -25,6 +25,9 @@ public sealed record SendStep(Channel Channel, IReadOnlyDictionary<Channel, Mess
     /// <summary>Local days and hours the send may go in; outside them it waits for the next opening.</summary>
     public SendWindow? Window { get; init; }
 
+    /// <summary>Built-in tracking (DESIGN §9): the host rewrites the e-mail's links and adds an open pixel.</summary>
+    public bool Track { get; init; }
+
     public override IEnumerable<string?> Successors => [Next];
 }
 

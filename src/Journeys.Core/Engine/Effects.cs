@@ -20,7 +20,11 @@ public sealed record SendMessage(
     string To,
     IReadOnlyDictionary<string, string> Content,
     IReadOnlyDictionary<string, string> Headers,
-    string IdempotencyKey) : Effect;
+    string IdempotencyKey) : Effect
+{
+    /// <summary>An e-mail of a send with <c>"track": true</c>: the host adds tracking at delivery (DESIGN §9).</summary>
+    public bool Track { get; init; }
+}
 
 /// <summary>Traits to merge into the profile (an <c>update</c> step).</summary>
 public sealed record UpdateProfile(string UserId, Value Traits) : Effect;

@@ -299,7 +299,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             var to = plan.Channel == Channel.Webhook ? fields["url"] : plan.To!;
             Emit(at, state, TraceKind.Sent, step: send.Id, channel: channelName);
             effects.Add(new SendMessage(at, state.EnrollmentId, state.UserId, journey.Id, send.Id, plan.Channel, to, fields, headers,
-                $"{state.EnrollmentId}:{send.Id}:{visit}"));
+                $"{state.EnrollmentId}:{send.Id}:{visit}") { Track = send.Track && plan.Channel == Channel.Email });
             if (person)
             {
                 _sentNow++;

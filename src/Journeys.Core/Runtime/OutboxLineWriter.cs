@@ -5,7 +5,8 @@ namespace Journeys.Core.Runtime;
 
 /// <summary>
 /// Writes messages as the outbox's JSON lines (DESIGN §6):
-/// <c>{"at","user","journey","enrollment","step","channel","to","idempotencyKey","content"}</c>.
+/// <c>{"at","user","journey","enrollment","step","channel","to","idempotencyKey","content"}</c>, and
+/// <c>"track": true</c> for a tracked e-mail.
 /// The simulator's <c>--outbox</c> and the local server's default channel share it.
 /// </summary>
 public sealed class OutboxLineWriter(Stream output) : IDisposable
@@ -43,6 +44,10 @@ public sealed class OutboxLineWriter(Stream output) : IDisposable
         json.WriteString("channel", SendPlanner.Name(message.Channel));
         json.WriteString("to", message.To);
         json.WriteString("idempotencyKey", message.IdempotencyKey);
+        if (message.Track)
+        {
+            json.WriteBoolean("track", true); // the host adds tracking when it delivers the line
+        }
         json.WriteStartObject("content");
         foreach (var (name, text) in message.Content)
         {

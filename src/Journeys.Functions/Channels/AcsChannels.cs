@@ -13,9 +13,11 @@ namespace Journeys.Functions.Channels;
 /// Email and SMS through Azure Communication Services with the app's managed identity. Email carries an
 /// operation id derived from the message's idempotency key, so a retried activity does not send twice;
 /// the SMS API has no such key, so an SMS whose activity failed after the provider accepted it may go
-/// twice (at-least-once). Addresses and message text are never logged.
+/// twice (at-least-once). Addresses and message text are never logged. Before each send, <see cref="AcsMessageMap"/>
+/// records which enrollment the message is, for the delivery and engagement reports Event Grid brings back
+/// (Api/AcsEventsApi); SMS asks for delivery reports, tagged with the idempotency key.
 /// </summary>
-public sealed class AcsChannels(JourneysSettings settings, TokenCredential credential, TimeProvider time)
+public sealed class AcsChannels(JourneysSettings settings, TokenCredential credential, TimeProvider time, AcsMessageMap map)
 {
     private readonly Lazy<EmailClient> _email = new(() => new EmailClient(Endpoint(settings), credential));
     private readonly Lazy<SmsClient> _sms = new(() => new SmsClient(Endpoint(settings), credential));
@@ -23,6 +25,7 @@ public sealed class AcsChannels(JourneysSettings settings, TokenCredential crede
     public Task SendEmailAsync(SendMessage message, CancellationToken cancellation) => InlineRetry.RunAsync(async () =>
     {
         var sender = settings.EmailSender ?? throw new InvalidOperationException("Acs__emailSender is not set");
+        map.Record(message);
         var content = new EmailContent(message.Content.GetValueOrDefault("subject") ?? "")
         {
             Html = message.Content.GetValueOrDefault("body"),
@@ -46,7 +49,8 @@ public sealed class AcsChannels(JourneysSettings settings, TokenCredential crede
     public Task SendSmsAsync(SendMessage message, CancellationToken cancellation) => InlineRetry.RunAsync(async () =>
     {
         var from = settings.SmsFrom ?? throw new InvalidOperationException("Acs__smsFrom is not set");
-        var options = new SmsSendOptions(enableDeliveryReport: false) { Tag = message.IdempotencyKey };
+        var options = new SmsSendOptions(enableDeliveryReport: true) { Tag = message.IdempotencyKey };
+        map.Record(message);
         Response<SmsSendResult> response;
         try
         {

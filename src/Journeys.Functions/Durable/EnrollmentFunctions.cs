@@ -16,7 +16,8 @@ public sealed class EnrollmentFunctions(
     DefinitionCatalog catalog,
     IMessageDelivery channels,
     IngestorFactory ingestors,
-    ILogger<EnrollmentFunctions> log)
+    ILogger<EnrollmentFunctions> log,
+    Channels.AzureTracking tracking)
 {
     [Function(ActivityNames.Orchestrator)]
     public Task<string?> RunOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -47,7 +48,8 @@ public sealed class EnrollmentFunctions(
     /// <summary>
     /// The sent-mark for the message's idempotency key is checked first and written after the provider took it:
     /// a retry after the mark sends nothing; a crash between the provider and the mark is left to the channel's
-    /// own key (webhook Idempotency-Key, ACS Email operation id; SMS has none: docs/azure.md).
+    /// own key (webhook Idempotency-Key, ACS Email operation id; SMS has none: docs/azure.md). A tracked e-mail gets
+    /// its tracking here, at delivery (the same bytes on every attempt), whatever the delivery (ACS, the dev host's outbox).
     /// </summary>
     [Function(ActivityNames.Send)]
     public async Task<string> Send([ActivityTrigger] string message, CancellationToken cancellation)
@@ -57,7 +59,7 @@ public sealed class EnrollmentFunctions(
         {
             return "sent-before";
         }
-        await channels.SendAsync(parsed, cancellation);
+        await channels.SendAsync(tracking.Apply(parsed), cancellation);
         users.MarkSent(parsed.UserId, parsed.IdempotencyKey, parsed.At);
         return "ok";
     }

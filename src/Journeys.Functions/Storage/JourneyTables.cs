@@ -16,6 +16,12 @@ public sealed class JourneyTables
     /// <summary>A copy of each trace record by journey (the admin API's stats and trace by journey read it, not the users table).</summary>
     public const string JourneyTraceTable = "journeytrace";
 
+    /// <summary>Each ACS send's operation id to its message (Channels/AcsMessageMap): how delivery and engagement reports find their enrollment.</summary>
+    public const string AcsMessagesTable = "acsmessages";
+
+    /// <summary>Secrets the app makes for itself on first use (the tracking key: Channels/AzureTracking), never in configuration.</summary>
+    public const string SecretsTable = "secrets";
+
     private readonly TableServiceClient _service;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -45,6 +51,10 @@ public sealed class JourneyTables
     public TableClient DeadLetters => Table(DeadLettersTable);
 
     public TableClient JourneyTrace => Table(JourneyTraceTable);
+
+    public TableClient AcsMessages => Table(AcsMessagesTable);
+
+    public TableClient Secrets => Table(SecretsTable);
 
     public RuntimeStores Stores() => new(
         new TableProfileStore(Users),

@@ -2,6 +2,7 @@ using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Local.Server.Delivery;
 using Journeys.Hosting.Api;
+using Journeys.Hosting.Tracking;
 using Journeys.Local.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -117,7 +118,13 @@ public sealed class JourneysServer : IAsyncDisposable
                     ? p
                     : throw new InvalidDataException($"Journeys:Channels:{channel}: no provider '{provider}' (outbox, console or webhook)");
             }
-            dispatcher = new OutboxDispatcher(options.Data, byChannel, engine.WriteOutboxAsync, time, loggers.CreateLogger<OutboxDispatcher>());
+            var tracking = new TrackingSigner(options.Tracking.Secret is { Length: > 0 } secret ? secret : TrackingSecretFile.LoadOrCreate(options.DataFolder));
+            // the listening address is known once Kestrel started, which is before the dispatcher starts (StartAsync)
+            var tracked = new TrackedOutboxLine(new TrackingRewriter(tracking, () => options.Tracking.BaseUrl
+                ?? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("Journeys:Tracking:BaseUrl is not set and the server listens nowhere yet")));
+            dispatcher = new OutboxDispatcher(options.Data, byChannel, engine.WriteOutboxAsync, time, loggers.CreateLogger<OutboxDispatcher>(), tracked.Apply);
+            app.MapTracking(() => tracking, (_, engagement, cancel) => engine.IngestAsync([engagement], cancel), time);
             reads = new ReadModelGate(options.Data);
         }
         catch
@@ -137,8 +144,8 @@ public sealed class JourneysServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancel = default)
     {
         Engine.Start();
-        Dispatcher.Start();
         await App.StartAsync(cancel).ConfigureAwait(false);
+        Dispatcher.Start(); // after Kestrel: tracked mail needs the address it listens on
         App.Logger.LogInformation(
             "Journeys listening on {Addresses}; data in {Data}; serving {Journeys} journeys from {Definitions}; messages to {Outbox}",
             string.Join(", ", Addresses), Path.GetFullPath(Options.Data), Engine.Journeys.Count, DefinitionsFolder, Options.OutboxFile);

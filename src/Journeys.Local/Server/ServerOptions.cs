@@ -35,6 +35,9 @@ public sealed class ServerOptions
 
     public WebhookOptions Webhook { get; set; } = new();
 
+    /// <summary>Built-in tracking of sends with <c>"track": true</c> (<c>Journeys:Tracking:Secret</c>, <c>:BaseUrl</c>).</summary>
+    public TrackingOptions Tracking { get; set; } = new();
+
     /// <summary>Days to keep trace records, delivered messages, finished enrollments and history; 0 keeps everything.</summary>
     public int RetentionDays { get; set; } = 400;
 
@@ -54,4 +57,13 @@ public sealed class WebhookOptions
     public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class TrackingOptions
+{
+    /// <summary>The HMAC key of tracking tokens; none: one generated into the data folder on first start (<c>tracking.key</c>, mode 600) and reused.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Where mail clients reach this server (<c>https://journeys.example.com</c>); none: the first address it listens on.</summary>
+    public string? BaseUrl { get; set; }
 }

@@ -10,6 +10,7 @@ using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
+using Journeys.Functions.Channels;
 using Journeys.Functions.Durable;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
@@ -51,10 +53,16 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(EngineOptions.Default, Decisions.Enqueue) { MaxIterations = maxIterations };
         var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
-        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery, Ingestors, NullLogger<EnrollmentFunctions>.Instance);
+        Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tracking:baseUrl"] = "https://journeys.test/api",
+        }).Build(), azurite.Tables, new ServiceCollection().BuildServiceProvider());
+        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery, Ingestors, NullLogger<EnrollmentFunctions>.Instance, Tracking);
     }
 
     public Azurite Azurite { get; }
+
+    public AzureTracking Tracking { get; }
 
     public SettableClock Clock { get; }
 

@@ -23,14 +23,18 @@ public sealed class OutboxDispatcher : IAsyncDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private readonly Func<Action<SqliteOutbox>, CancellationToken, Task> _commit;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Func<OutboxMessage, OutboxMessage> _prepare;
     private Task? _loop;
 
     /// <param name="byChannel">Provider per channel name (email, sms, push, webhook).</param>
     /// <param name="commit">Runs the marks of a delivered batch in a write transaction (the engine loop's: see <see cref="EngineHost.WriteOutboxAsync"/>).</param>
+    /// <param name="prepare">The message as a provider gets it (built-in tracking: <see cref="TrackedOutboxLine"/>); none: as queued.</param>
     public OutboxDispatcher(string databasePath, IReadOnlyDictionary<string, IChannelProvider> byChannel,
-        Func<Action<SqliteOutbox>, CancellationToken, Task> commit, TimeProvider time, ILogger<OutboxDispatcher> log)
+        Func<Action<SqliteOutbox>, CancellationToken, Task> commit, TimeProvider time, ILogger<OutboxDispatcher> log,
+        Func<OutboxMessage, OutboxMessage>? prepare = null)
     {
         _commit = commit;
+        _prepare = prepare ?? (m => m);
         _database = SqliteDatabase.Open(databasePath);
         _outbox = new SqliteOutbox(_database);
         _byChannel = byChannel;
@@ -101,7 +105,7 @@ public sealed class OutboxDispatcher : IAsyncDisposable
     /// <summary>One batch; false when nothing was due.</summary>
     private async Task<bool> DeliverDueAsync(CancellationToken stopping)
     {
-        var due = _outbox.Due(_time.GetUtcNow(), BatchSize);
+        var due = _outbox.Due(_time.GetUtcNow(), BatchSize).Select(_prepare).ToList();
         if (due.Count == 0)
         {
             return false;
