@@ -30,7 +30,7 @@ public sealed class DevHostTests
         Assert.Equal(40, first.GetProperty("accepted").GetInt32());
         Assert.Equal(0, first.GetProperty("duplicates").GetInt32());
         var rejected = Assert.Single(first.GetProperty("rejected").EnumerateArray());
-        Assert.Equal(40, rejected.GetProperty("index").GetInt32());
+        Assert.Equal(41, rejected.GetProperty("index").GetInt32()); // an NDJSON rejection is named by its line number, as on serve
         Assert.Equal("bad-1", rejected.GetProperty("messageId").GetString());
 
         await host.WaitForAsync(() => CountAsync(host, "completed", timeout.Token), 20, timeout.Token);
