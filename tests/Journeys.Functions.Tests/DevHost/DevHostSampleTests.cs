@@ -17,7 +17,7 @@ public sealed class DevHostSampleTests(ITestOutputHelper output)
     /// <summary>An hour becomes 0.1 s: the 35 days of the samples take under a minute and a half.</summary>
     private const double Scale = 36000;
 
-    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(3);
 
     [Fact(Timeout = 300_000)]
     public async Task The_samples_scaled_down_through_the_dev_host_give_the_simulators_trace()
