@@ -110,9 +110,6 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
     }
 }
 
-/// <summary>One message of a batch: its body's bytes and when the hub (or the HTTP intake) received it.</summary>
-public readonly record struct ReceivedEvent(ReadOnlyMemory<byte> Body, DateTimeOffset ReceivedAt);
-
 /// <summary>What became of one batch.</summary>
 public struct BatchCounts
 {

@@ -6,21 +6,12 @@ namespace Journeys.Hosting.Intake;
 /// <summary>An event of a batch that was not taken, by its position in the batch (its line number in NDJSON).</summary>
 public sealed record RejectedEvent(int Index, string? MessageId, string Error);
 
-/// <summary>A request body read into events: the valid ones, the reason for each other one, and where each rejected one lies in the body.</summary>
+/// <summary>A request body read into events: the valid ones, the reason for each other one, and each rejected one's raw bytes.</summary>
 public sealed record EventBatch(IReadOnlyList<CustomerEvent> Events, IReadOnlyList<RejectedEvent> Rejected, int Count)
 {
     /// <summary>The raw bytes of each rejected event, in <see cref="Rejected"/>'s order (for the rejected-events store).</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> RejectedBodies { get; init; } = [];
 }
-
-/// <summary>One element of a body: its index (its position in a JSON array; its line number in NDJSON) and its raw JSON bytes.</summary>
-public readonly record struct BodyElement(int Index, ReadOnlyMemory<byte> Json);
-
-/// <summary>
-/// A body cut into its elements, unparsed (what an Event Hubs batch carries, one event per message).
-/// <paramref name="Count"/> is more than the reader's limit when the body holds more (then only the first ones are here).
-/// </summary>
-public sealed record BodyElements(IReadOnlyList<BodyElement> Elements, int Count);
 
 /// <summary>
 /// Reads intake bodies: one JSON event, a JSON array of events, NDJSON (one per line), or a Segment batch
