@@ -18,7 +18,7 @@ namespace Journeys.Functions.DevHost;
 /// The Functions app without the Functions host (DESIGN §5): its composition (<see cref="JourneysAzureServices"/>)
 /// with two swaps — messages to the outbox file instead of ACS and webhooks, and the Durable client of the
 /// sidecar instead of the <c>[DurableClient]</c> binding — its orchestrator and activities on the Durable Task
-/// worker (<see cref="FunctionTasks"/>), its Event Hubs handler behind <c>POST /v1/events</c>, its timer function
+/// worker (<see cref="FunctionTasks"/>), its Event Hubs handler behind <c>POST /v1/events</c> and the Segment routes, its timer function
 /// on a minute clock. Everything durable is in the storage account, so a host killed at any point and started
 /// again on the same storage goes on where it was.
 /// </summary>
@@ -101,12 +101,13 @@ public sealed class DevHost : IAsyncDisposable
             client.RegisterDirectly();
         });
         builder.Services.AddSingleton<EventIngestion>();
+        builder.Services.AddSingleton<DevHostIntake>();
         builder.Services.AddSingleton<ScheduledFunctions>();
         builder.Services.AddHostedService<ScheduledRunner>();
 
         var app = builder.Build();
         services.Services = app.Services;
-        DevHostEndpoints.Map(app);
+        DevHostEndpoints.Map(app, options.ApiKey);
 
         var (published, problems) = DefinitionSeeder.Seed(options.Definitions, app.Services.GetRequiredService<DefinitionCatalog>());
         if (problems.Count > 0)

@@ -17,6 +17,9 @@ public sealed record DevHostOptions
     /// <summary>Prepended to the app's table names, so test runs on one Azurite stay apart; none by default.</summary>
     public string? TablePrefix { get; init; }
 
+    /// <summary>When set, every <c>/v1</c> route needs it (<c>X-Api-Key</c>; the Segment routes also take it as the write key), as serve's <c>--api-key</c>.</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Durable's control-queue partitions (orchestrations are spread over them; one worker owns all here).</summary>
     public int Partitions { get; init; } = 4;
 
@@ -50,6 +53,7 @@ public sealed record DevHostOptions
                 case "--outbox": options = options with { Outbox = value }; break;
                 case "--task-hub": options = options with { TaskHub = value }; break;
                 case "--table-prefix": options = options with { TablePrefix = value }; break;
+                case "--api-key": options = options with { ApiKey = value }; break;
                 case "--partitions" when int.TryParse(value, out var p) && p is >= 1 and <= 16: options = options with { Partitions = p }; break;
                 case "--parent-pid" when int.TryParse(value, out var pid): options = options with { ParentProcessId = pid }; break;
                 case "--concurrency" when int.TryParse(value, out var c) && c >= 1: options = options with { Concurrency = c }; break;
@@ -61,7 +65,7 @@ public sealed record DevHostOptions
 
     public const string Usage =
         "usage: Journeys.Functions.DevHost [--urls URL] [--storage CONN] [--definitions DIR] [--outbox FILE] [--task-hub NAME]\n" +
-        "                                  [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N] [--parent-pid PID]";
+        "                                  [--api-key KEY] [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N] [--parent-pid PID]";
 
     /// <summary>The repository's samples/ folder, found upwards from the working directory; else ./samples.</summary>
     private static string DefaultDefinitions()

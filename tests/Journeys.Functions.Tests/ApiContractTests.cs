@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Journeys.Core.Engine;
 using Journeys.Functions.Api;
+using Journeys.Functions.DevHost;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
 using Journeys.Hosting.Api;
+using Journeys.Hosting.Intake;
 using Journeys.Local.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -71,8 +73,13 @@ public sealed class ApiContractTests : IAsyncLifetime
         builder.Services.AddSingleton(_ingestors);
         builder.Services.AddSingleton(_durable.Object);
         builder.Services.AddSingleton<TableJourneysBackend>();
+        builder.Services.AddSingleton<DeadLetters>();
+        builder.Services.AddSingleton<EventIngestion>();
+        builder.Services.AddSingleton<DevHostIntake>();
         _functions = builder.Build();
         _functions.MapJourneysApi<TableJourneysBackend>();
+        // the Segment routes as the dev host maps them: what they cannot take goes to the dead-letter table
+        _functions.MapSegmentIntake(_functions.Services.GetRequiredService<DevHostIntake>(), null, 1 << 20, 100);
         await _functions.StartAsync();
         _functionsHttp = new HttpClient { BaseAddress = new Uri(_functions.Urls.First()) };
     }
@@ -208,13 +215,30 @@ public sealed class ApiContractTests : IAsyncLifetime
         var future = await SendAsync(_functionsHttp, HttpMethod.Get, $"/v1/rejected?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", null, HttpStatusCode.OK);
         Assert.Equal(0, future.GetProperty("rejected").GetArrayLength());
 
-        // serve keeps what its Segment routes could not take (none here): the same shape, empty
+        // serve keeps what its Segment routes could not take (none yet): the same shape, empty
         var serve = await SendAsync(_serveHttp, HttpMethod.Get, "/v1/rejected", null, HttpStatusCode.OK);
         Assert.Equal(0, serve.GetProperty("rejected").GetArrayLength());
         await BothAsync(HttpMethod.Get, "/v1/rejected?limit=0", null, HttpStatusCode.BadRequest);
+
+        // the same bad Segment call to both: both keep it, and list it with the same source, reason and body
+        var call = """{"userId":"ann","properties":{"sku":"X-1"}}""";
+        foreach (var http in new[] { _serveHttp, _functionsHttp })
+        {
+            using var response = await http.PostAsync("/v1/track", new StringContent(call, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode); // as Segment answers: SDKs do not read bodies
+        }
+        var since = "/v1/rejected?since=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var (onServe, onFunctions) = await BothAsync(HttpMethod.Get, since, null, HttpStatusCode.OK);
+        var kept = onServe.GetProperty("rejected").EnumerateArray().Select(Kept).ToList();
+        Assert.Equal([("/v1/track", kept[0].Reason, call)], kept);
+        Assert.Contains("event", kept[0].Reason, StringComparison.Ordinal);
+        Assert.Contains(kept[0], onFunctions.GetProperty("rejected").EnumerateArray().Select(Kept));
     }
 
-        /// <summary>The records the enrollment's first decision writes (entered, then the send), as the orchestration's activity writes them.</summary>
+    private static (string? Source, string? Reason, string? Body) Kept(JsonElement item) =>
+        (item.GetProperty("source").GetString(), item.GetProperty("reason").GetString(), item.GetProperty("body").GetString());
+
+    /// <summary>The records the enrollment's first decision writes (entered, then the send), as the orchestration's activity writes them.</summary>
     private void WriteTrace(string user, TimeSpan offset = default)
     {
         var traces = _ingestors.Traces;

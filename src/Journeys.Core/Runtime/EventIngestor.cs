@@ -25,6 +25,7 @@ public sealed class EventIngestor(
     /// <summary>Processes one event at <paramref name="at"/> (the caller's clock; never earlier than the previous event's).</summary>
     public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
     {
+        AnonymousMerge.OnIdentify(users, e);
         for (var attempt = 1; ; attempt++)
         {
             var snapshot = users.Load(e.UserId, e.MessageId);

@@ -20,6 +20,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
     private readonly Dictionary<string, SegmentExit> _exits = new(StringComparer.Ordinal);
     private readonly HashSet<string> _markers = new(StringComparer.Ordinal);
     private readonly HashSet<(string User, string Key)> _sent = [];
+    private readonly HashSet<(string User, long Sequence)> _historyOnly = [];
 
     public int Reads { get; private set; }
 
@@ -65,6 +66,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
                 throw new InvalidOperationException($"history sequence {appended.Sequence}, expected {e.Sequence}: the partition changed under a commit");
             }
             _processed[(changes.UserId, e.Sequence)] = (changes.MessageId ?? "", changes.ProcessedAt ?? e.Timestamp);
+            if (changes.HistoryOnly) _historyOnly.Add((changes.UserId, e.Sequence));
         }
         foreach (var (segment, member) in changes.Memberships ?? [])
         {
@@ -108,7 +110,7 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
         var pending = new List<PulledEvent>();
         foreach (var e in history)
         {
-            if (e.Sequence > request.AfterSequence)
+            if (e.Sequence > request.AfterSequence && !_historyOnly.Contains((request.UserId, e.Sequence)))
             {
                 // an event appended past the ingestion (tests) was processed at its timestamp
                 var (messageId, at) = _processed.GetValueOrDefault((request.UserId, e.Sequence), ("", e.Timestamp));

@@ -12,6 +12,8 @@ namespace Journeys.Core.Runtime;
 /// <param name="Appended">The history event to add, with the sequence the snapshot predicts.</param>
 /// <param name="ProcessedAt">When the ingestion processed the event: kept on the history row, it is the time
 /// orchestrations decide the event at when they pull it.</param>
+/// <param name="HistoryOnly">The appended event joins the history for conditions only (a merged anonymous profile's):
+/// no enrollment pulls it as an arrival.</param>
 public sealed record UserChanges(
     string UserId,
     string? MessageId = null,
@@ -19,7 +21,8 @@ public sealed record UserChanges(
     string? ExpectedProfileVersion = null,
     HistoryEvent? Appended = null,
     IReadOnlyList<KeyValuePair<string, bool>>? Memberships = null,
-    DateTimeOffset? ProcessedAt = null)
+    DateTimeOffset? ProcessedAt = null,
+    bool HistoryOnly = false)
 {
     public bool IsEmpty => MessageId is null && Profile is null && Appended is null && (Memberships is null || Memberships.Count == 0);
 }

@@ -1,3 +1,5 @@
+using System.Text;
+using Azure.Messaging.EventHubs;
 using Journeys.Core.Audience;
 using Journeys.Core.Runtime;
 using Journeys.Functions.Durable;
@@ -18,28 +20,46 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
 {
     [Function("IngestEvents")]
     public async Task Run(
-        [EventHubTrigger("%EventHubName%", Connection = "EventHubConnection", ConsumerGroup = "%EventHubConsumerGroup%", IsBatched = true)] string[] events,
+        [EventHubTrigger("%EventHubName%", Connection = "EventHubConnection", ConsumerGroup = "%EventHubConsumerGroup%", IsBatched = true)] EventData[] events,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellation)
     {
-        var counts = await IngestAsync(events, durable, cancellation);
+        // the body's bytes as the app sent them, and the hub's enqueued time as the receive time of calls without a timestamp
+        var received = new ReceivedEvent[events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            received[i] = new ReceivedEvent(events[i].EventBody.ToMemory(), events[i].EnqueuedTime);
+        }
+        var counts = await IngestAsync(received, durable, cancellation);
         log.LogInformation("Ingested a batch of {Count}: {Accepted} accepted, {Duplicates} duplicates, {DeadLettered} dead-lettered",
             events.Length, counts.Accepted, counts.Duplicates, counts.DeadLettered);
     }
 
-    /// <summary>The batch, event by event (separate from the binding so tests call it with a mocked client).</summary>
-    public async Task<BatchCounts> IngestAsync(IReadOnlyList<string> events, DurableTaskClient durable, CancellationToken cancellation)
+    /// <summary>Event texts received now (tests, and callers that hold text rather than message bodies).</summary>
+    public Task<BatchCounts> IngestAsync(IReadOnlyList<string> events, DurableTaskClient durable, CancellationToken cancellation)
+    {
+        var now = time.GetUtcNow();
+        return IngestAsync(events.Select(e => new ReceivedEvent(Encoding.UTF8.GetBytes(e), now)).ToList(), durable, cancellation);
+    }
+
+    /// <summary>
+    /// The batch, event by event (separate from the binding so tests and the dev host call it): each body parsed by the
+    /// engine's parser with its receive time (<see cref="EventParser.Parse(ReadOnlySpan{byte}, EventReceipt?)"/>).
+    /// </summary>
+    public async Task<BatchCounts> IngestAsync(IReadOnlyList<ReceivedEvent> events, DurableTaskClient durable, CancellationToken cancellation)
     {
         var counts = new BatchCounts();
         for (var i = 0; i < events.Count; i++)
         {
-            var raw = events[i];
+            var (body, receivedAt) = events[i];
+            string? messageId = null;
             try
             {
-                var parsed = EventParser.Parse(raw);
+                var parsed = EventParser.Parse(body.Span, new EventReceipt(receivedAt));
+                messageId = parsed.MessageId;
                 if (parsed.Event is not { } e)
                 {
-                    DeadLetter(raw, parsed.Error ?? "unreadable event", i, ref counts);
+                    DeadLetter(body, parsed.Error ?? "unreadable event", i, messageId, ref counts);
                     continue;
                 }
                 if (await IngestAsync(e, durable, cancellation) == IngestOutcome.Duplicate) counts.Duplicates++;
@@ -52,7 +72,7 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
             catch (Exception ex)
             {
                 // the type only: messages of storage and parser exceptions may quote the event's content
-                DeadLetter(raw, "failed: " + ex.GetType().Name, i, ref counts);
+                DeadLetter(body, "failed: " + ex.GetType().Name, i, messageId, ref counts);
             }
         }
         return counts;
@@ -74,11 +94,11 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
         return outcome;
     }
 
-    private void DeadLetter(string raw, string reason, int index, ref BatchCounts counts)
+    private void DeadLetter(ReadOnlyMemory<byte> body, string reason, int index, string? messageId, ref BatchCounts counts)
     {
         try
         {
-            deadLetters.Add(raw, reason, "eventhub");
+            deadLetters.Add(body, reason, "eventhub");
         }
         catch (Exception ex)
         {
@@ -86,7 +106,7 @@ public sealed class EventIngestion(IngestorFactory ingestors, DeadLetters deadLe
         }
         log.LogWarning("Event {Index} of the batch dead-lettered: {Reason}", index, reason);
         counts.DeadLettered++;
-        (counts.DeadLetteredAt ??= []).Add((index, reason));
+        (counts.DeadLetteredAt ??= []).Add((index, messageId, reason));
     }
 }
 
@@ -97,6 +117,6 @@ public struct BatchCounts
     public int Duplicates;
     public int DeadLettered;
 
-    /// <summary>Which events of the batch were dead-lettered, and why (HTTP intake answers with them).</summary>
-    public List<(int Index, string Reason)>? DeadLetteredAt;
+    /// <summary>Which events of the batch were dead-lettered (their message id when it could be read), and why (HTTP intake answers with them).</summary>
+    public List<(int Index, string? MessageId, string Reason)>? DeadLetteredAt;
 }

@@ -23,6 +23,7 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
     private const string LeftSegmentColumn = "LeftSegment";
     private const string LeftAtColumn = "LeftAt";
     private const string LeftAfterColumn = "LeftAfter";
+    private const string HistoryOnlyColumn = "HistoryOnly";
 
     private TableClient Users => tables.Users;
 
@@ -91,6 +92,7 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
             // what a pulling orchestration decides the event with: its time of processing, and which message it was
             row[TableHistoryStore.ProcessedAtColumn] = changes.ProcessedAt ?? appended.Timestamp;
             row[TableHistoryStore.MessageIdColumn] = changes.MessageId;
+            if (changes.HistoryOnly) row[HistoryOnlyColumn] = true; // a merged anonymous event: no pull takes it as an arrival
             actions.Add(new(TableTransactionActionType.Add, row));
             var counter = new TableEntity(changes.UserId, UserRows.Sequence) { ["Last"] = appended.Sequence };
             actions.Add(counterTag is { } tag
@@ -229,7 +231,7 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
                 case 'h':
                     var e = TableHistoryStore.ToEvent(row);
                     history.Add(e);
-                    if (e.Sequence > request.AfterSequence)
+                    if (e.Sequence > request.AfterSequence && row.GetBoolean(HistoryOnlyColumn) != true)
                     {
                         pending.Add(new PulledEvent(e.Sequence, row.GetString(TableHistoryStore.MessageIdColumn) ?? "",
                             row.GetDateTimeOffset(TableHistoryStore.ProcessedAtColumn) ?? e.Timestamp));

@@ -85,7 +85,7 @@ public static class SegmentIntakeEndpoint
             for (var i = 0; i < batch.Rejected.Count; i++)
             {
                 var reason = call is null ? $"batch[{batch.Rejected[i].Index}]: {batch.Rejected[i].Error}" : batch.Rejected[i].Error;
-                kept.Add(Kept(source, reason, body.AsMemory()[batch.RejectedRanges[i]]));
+                kept.Add(Kept(source, reason, batch.RejectedBodies[i]));
             }
             // kept before the valid ones are taken: a crash between the two loses nothing (the SDK retries)
             await intake.KeepRejectedAsync(kept, cancel).ConfigureAwait(false);

@@ -14,11 +14,15 @@ internal sealed class DevHostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private DevHostProcess(Process process, Uri url)
+    private DevHostProcess(Process process, Uri url, string? apiKey)
     {
         _process = process;
         Url = url;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(120) };
+        if (apiKey is not null)
+        {
+            Http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
     }
 
     public Uri Url { get; }
@@ -57,9 +61,14 @@ internal sealed class DevHostProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        if (run.ApiKey is { } key)
+        {
+            start.ArgumentList.Add("--api-key");
+            start.ArgumentList.Add(key);
+        }
         start.Environment["Logging__LogLevel__Journeys.Orchestration"] = "Warning"; // a line per decision is too many here
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var host = new DevHostProcess(process, url);
+        var host = new DevHostProcess(process, url, run.ApiKey);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
@@ -74,6 +83,42 @@ internal sealed class DevHostProcess : IAsyncDisposable
             throw;
         }
         return host;
+    }
+
+    /// <summary>Every trace record <c>GET /v1/trace?{query}</c> gives, page by page (X-Trace-Last names where the next one starts).</summary>
+    public async Task<List<string>> TraceAsync(string query, CancellationToken cancellation)
+    {
+        var records = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            using var response = await Http.GetAsync($"v1/trace?{query}&limit=10000" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), cancellation);
+            response.EnsureSuccessStatusCode();
+            var lines = (await response.Content.ReadAsStringAsync(cancellation)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            records.AddRange(lines);
+            if (lines.Length == 0 || !response.Headers.TryGetValues("X-Trace-Last", out var last))
+            {
+                return records;
+            }
+            after = last.First();
+        }
+    }
+
+    /// <summary>Until <paramref name="count"/> reaches <paramref name="expected"/>; on a timeout, fails with the last count and the host's output.</summary>
+    public async Task WaitForAsync(Func<Task<int>> count, int expected, CancellationToken cancellation)
+    {
+        var last = -1;
+        try
+        {
+            while ((last = await count()) < expected)
+            {
+                await Task.Delay(500, cancellation);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"timed out at {last} of {expected}\n{Output}");
+        }
     }
 
     /// <summary>kill -9: no shutdown code runs.</summary>
