@@ -3,7 +3,7 @@ using Journeys.Core.Audience;
 
 namespace Journeys.Local.Cli;
 
-/// <summary>The <c>journeys</c> command line (DESIGN §6): validate, simulate and serve.</summary>
+/// <summary>The <c>journeys</c> command line (DESIGN §6): validate, simulate, graph and serve.</summary>
 public static class JourneysCli
 {
     public const int Ok = 0;
@@ -43,6 +43,12 @@ public static class JourneysCli
                 parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr);
         });
 
+        var graphDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
+        var graphJourney = new Argument<string>("JOURNEY") { Description = "The id of the journey to draw" };
+        var format = new Option<string>("--format") { Description = "mermaid (default) or dot", DefaultValueFactory = _ => "mermaid" };
+        var graph = new Command("graph", "Write a journey's graph as Mermaid or Graphviz DOT text, for docs and reviews.") { graphDir, graphJourney, format };
+        graph.SetAction(parse => GraphCommand.Run(parse.GetValue(graphDir)!.ToString(), parse.GetValue(graphJourney)!, parse.GetValue(format)!, stdout, stderr));
+
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (default {ServeCommand.DefaultUrls}; loopback only unless you say otherwise)" };
         var data = new Option<string?>("--data") { Description = "The SQLite file (default ./data/journeys.db); the outbox file goes beside it" };
         var definitionsDir = new Option<string?>("--definitions") { Description = "Folder of definitions to serve (default: the samples)" };
@@ -57,6 +63,7 @@ public static class JourneysCli
 
         root.Add(validate);
         root.Add(simulate);
+        root.Add(graph);
         root.Add(serve);
         var result = root.Parse(args);
         var exit = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
