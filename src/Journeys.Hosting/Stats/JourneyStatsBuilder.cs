@@ -56,6 +56,10 @@ public static class JourneyStatsBuilder
                     break;
             }
         }
+        if (edges.Count == 0 && definition is not null)
+        {
+            edges.AddRange(DerivedEdges(definition, counts));
+        }
         edges.Sort((a, b) => (string.CompareOrdinal(a.From, b.From) is var c and not 0) ? c : string.CompareOrdinal(a.To, b.To));
         var experiments = new SortedDictionary<string, ExperimentReadout>(StringComparer.Ordinal);
         foreach (var split in definition?.Steps.Values.OfType<SplitStep>() ?? [])
@@ -83,6 +87,42 @@ public static class JourneyStatsBuilder
                 paths[step] = byPath = new SortedDictionary<string, (long, long)>(StringComparer.Ordinal);
             }
             return byPath;
+        }
+    }
+
+    /// <summary>
+    /// Edges from the counts a trace-only runtime keeps (no <c>edge:</c> counters, the Functions app): a send always
+    /// moves on to its next once it has sent or suppressed (its <c>step:</c> count), and a branch, split or waitFor
+    /// path's count is its edge's. Moves out of delays and updates leave no record, so their edges are absent.
+    /// </summary>
+    private static IEnumerable<EdgeCounts> DerivedEdges(JourneyDefinition definition, IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (id, step) in definition.Steps)
+        {
+            switch (step)
+            {
+                case SendStep { Next: { } next }:
+                    yield return new EdgeCounts(id, next, counts.GetValueOrDefault($"step:{id}"));
+                    break;
+                case SplitStep split:
+                    foreach (var path in split.Paths.Where(p => p.Next is not null))
+                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
+                    break;
+                case BranchStep branch:
+                    foreach (var path in branch.Paths.Where(p => p.Next is not null))
+                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
+                    if (branch.Otherwise is { } otherwise)
+                        yield return new EdgeCounts(id, otherwise, counts.GetValueOrDefault($"path:{id}:otherwise"));
+                    break;
+                case WaitForStep wait:
+                    foreach (var e in wait.Events.Where(e => e.Next is not null))
+                        yield return new EdgeCounts(id, e.Next!, counts.GetValueOrDefault($"path:{id}:{e.Name}"));
+                    if (wait.Events.Count == 0 && wait.OnEvent is { } onEvent)
+                        yield return new EdgeCounts(id, onEvent, counts.GetValueOrDefault($"path:{id}:event"));
+                    if (wait.OnTimeout is { } onTimeout)
+                        yield return new EdgeCounts(id, onTimeout, counts.GetValueOrDefault($"path:{id}:timeout"));
+                    break;
+            }
         }
     }
 }
