@@ -111,6 +111,45 @@ public sealed class ExperimentRuntimeTests
     }
 
     [Fact]
+    public void The_simulator_replaying_a_log_picks_the_same_winner_at_the_same_user_every_time()
+    {
+        var definitions = Defs.Compile([Experiment(winner: ""","winner":{"after":"P1D","minPerPath":20}""")]);
+        var log = new System.Text.StringBuilder();
+        var n = 0;
+        void Line(string json) => log.Append(json).Append('\n');
+        for (var i = 0; i < 100; i++)
+        {
+            Line(Events.Identify($"i{i}", $"u{i}", T0, new { email = $"u{i}@example.com" }));
+            Line(Events.Track($"g{i}", $"u{i}", "Go", T0));
+        }
+        // users the hash sends to the e-mail path buy, one control user in ten does
+        var split = (SplitStep)definitions.Journey("x")!.Definition.Steps["ab"];
+        for (var i = 0; i < 100; i++)
+        {
+            var path = split.Paths[SplitHash.Choose(split.Paths, SplitHash.Bucket("x", "ab", $"u{i}"))].Name;
+            if (path == "email" || n++ % 10 == 0) Line(Events.Track($"p{i}", $"u{i}", "Purchase", T0.AddHours(1), new { price = 50 }));
+        }
+        for (var i = 0; i < 10; i++)
+        {
+            Line(Events.Identify($"li{i}", $"late{i}", T0.AddDays(1).AddMinutes(i), new { email = "l@example.com" }));
+            Line(Events.Track($"lg{i}", $"late{i}", "Go", T0.AddDays(1).AddMinutes(i)));
+        }
+        List<string> Replay()
+        {
+            var trace = new List<string>();
+            using var events = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(log.ToString()));
+            new Journeys.Core.Runtime.Simulator(definitions).Run(events, "log", r => trace.Add(r.ToJson()), TextWriter.Null);
+            return trace;
+        }
+        var first = Replay();
+        Assert.Equal(first, Replay());
+        var winners = first.Where(l => l.Contains("\"winner\":true", StringComparison.Ordinal)).ToList();
+        Assert.Equal(10, winners.Count);
+        Assert.Contains("\"user\":\"late0\"", winners[0], StringComparison.Ordinal);
+        Assert.All(winners, w => Assert.Contains("\"path\":\"email\"", w, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Without_a_significant_path_the_split_goes_on()
     {
         var kit = new ExperimentKit([Experiment(winner: ""","winner":{"after":"PT1H","minPerPath":5}""")]);
