@@ -135,6 +135,12 @@ public sealed class ApiContractTests : IAsyncLifetime
         {
             Assert.Equal(stats.Serve.GetProperty(field).GetRawText(), stats.Functions.GetProperty(field).GetRawText());
         }
+        // the same fields on both, DESIGN §10's too (edges, attribution, the experiment readout)
+        Assert.Equal(stats.Serve.EnumerateObject().Select(p => p.Name), stats.Functions.EnumerateObject().Select(p => p.Name));
+        foreach (var field in new[] { "edges", "attribution", "experiments" })
+        {
+            Assert.Equal(stats.Serve.GetProperty(field).ValueKind, stats.Functions.GetProperty(field).ValueKind);
+        }
         Assert.Equal(1, stats.Functions.GetProperty("entered").GetInt64());
         Assert.Equal(1, stats.Functions.GetProperty("active").GetInt64());
         Assert.Equal(stats.Serve.GetProperty("steps").GetProperty("hello").GetInt64(), stats.Functions.GetProperty("steps").GetProperty("hello").GetInt64());
@@ -286,7 +292,7 @@ public sealed class ApiContractTests : IAsyncLifetime
     /// <summary>Property names and value kinds, recursively; maps keyed by data (exited, steps, ...) and the definition count as one kind.</summary>
     private static string Shape(JsonElement element, string? name = null) => element.ValueKind switch
     {
-        JsonValueKind.Object when name is "exited" or "rejected" or "steps" or "channels" or "paths" or "definition" => "map",
+        JsonValueKind.Object when name is "exited" or "rejected" or "steps" or "channels" or "paths" or "definition" or "attribution" or "experiments" => "map",
         JsonValueKind.Object => "{" + string.Join(",", element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => $"{p.Name}:{Shape(p.Value, p.Name)}")) + "}",
         JsonValueKind.Array => "[" + (element.GetArrayLength() > 0 ? Shape(element[0]) : "") + "]",
         JsonValueKind.True or JsonValueKind.False => "bool",

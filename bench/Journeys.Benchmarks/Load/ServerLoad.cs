@@ -39,6 +39,7 @@ internal static class ServerLoad
         return args[0] switch
         {
             "ingest" => await IngestAsync(dll, work, Int(options, "events", 200_000), Int(options, "batch", 500), Int(options, "concurrency", 4), Int(options, "rate", 0)),
+            "stats" => await StatsReadout.RunAsync(dll, work, Int(options, "count", 1_000_000), Int(options, "requests", 200)),
             "timers" => await TimersAsync(dll, work, Int(options, "count", 1_000_000), Int(options, "batch", 500), Int(options, "concurrency", 4)),
             _ => Usage(),
         };
@@ -46,7 +47,7 @@ internal static class ServerLoad
 
     private static int Usage()
     {
-        Console.Error.WriteLine("load ingest [--events N] [--batch N] [--concurrency N] [--rate EVENTS_PER_S] | load timers [--count N] [--batch N] [--concurrency N]  [--journeys-dll PATH] [--work DIR]");
+        Console.Error.WriteLine("load ingest [--events N] [--batch N] [--concurrency N] [--rate EVENTS_PER_S] | load timers [--count N] [--batch N] [--concurrency N] | load stats [--count N] [--requests N]  [--journeys-dll PATH] [--work DIR]");
         return 2;
     }
 

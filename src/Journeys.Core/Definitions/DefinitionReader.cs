@@ -95,7 +95,7 @@ public static class DefinitionReader
         {
             return null;
         }
-        ctx.RejectUnknownFields(root, at, "id", "name", "entry", "audience", "window", "reentry", "goal", "exit", "start", "steps");
+        ctx.RejectUnknownFields(root, at, "id", "name", "entry", "audience", "window", "reentry", "goal", "exit", "limits", "start", "steps");
         var id = Id(ctx, root);
         var name = ctx.String(root, at, "name", required: false);
         var entry = Entry(ctx, root);
@@ -104,6 +104,7 @@ public static class DefinitionReader
         var reentry = Reentry(ctx, root);
         var goal = Goal(ctx, root);
         var exit = Exit(ctx, root);
+        var limits = Limits(ctx, root);
         var start = ctx.String(root, at, "start", required: true);
         var steps = Steps(ctx, root);
         if (start is not null && steps is not null && !steps.ContainsKey(start))
@@ -114,7 +115,24 @@ public static class DefinitionReader
         {
             return null;
         }
-        return new JourneyDefinition(id, name, entry, audience, window, reentry, goal, exit, start, steps);
+        return new JourneyDefinition(id, name, entry, audience, window, reentry, goal, exit, start, steps) { Limits = limits };
+    }
+
+    private static JourneyLimits? Limits(ReadContext ctx, JsonElement root)
+    {
+        var at = JsonPath.Field(JsonPath.Root, "limits");
+        if (!root.TryGetProperty("limits", out var limits) || !ctx.ExpectObject(limits, at, "'limits'"))
+        {
+            return null;
+        }
+        ctx.RejectUnknownFields(limits, at, "entriesPerDay", "entriesTotal");
+        var perDay = ctx.Integer(limits, at, "entriesPerDay", min: 1, required: false);
+        var total = ctx.Integer(limits, at, "entriesTotal", min: 1, required: false);
+        if (!ReadContext.Has(limits, "entriesPerDay") && !ReadContext.Has(limits, "entriesTotal"))
+        {
+            ctx.Problem(at, "'limits' needs 'entriesPerDay', 'entriesTotal' or both");
+        }
+        return perDay is null && total is null ? null : new JourneyLimits(perDay, total);
     }
 
     private static Entry? Entry(ReadContext ctx, JsonElement root)
@@ -701,17 +719,23 @@ public static class DefinitionReader
 
         private Step Split()
         {
-            ctx.RejectUnknownFields(step, at, "type", "paths");
+            ctx.RejectUnknownFields(step, at, "type", "paths", "experiment");
+            var experiment = Experiment();
             var paths = new List<SplitPath>();
             foreach (var (path, pathAt, name) in Paths("split"))
             {
-                ctx.RejectUnknownFields(path, pathAt, "name", "percent", "next");
+                ctx.RejectUnknownFields(path, pathAt, "name", "percent", "next", "control");
                 double percent = 0;
                 if (!path.TryGetProperty("percent", out var p) || p.ValueKind != JsonValueKind.Number || (percent = p.GetDouble()) <= 0 || percent > 100)
                 {
                     ctx.Problem(JsonPath.Field(pathAt, "percent"), "'percent' must be a number above 0 and at most 100");
                 }
-                paths.Add(new SplitPath(name, percent, Reference(path, pathAt, "next")));
+                var control = ctx.Bool(path, pathAt, "control") ?? false;
+                if (control && !ReadContext.Has(step, "experiment"))
+                {
+                    ctx.Problem(JsonPath.Field(pathAt, "control"), "'control' applies only to a split with an 'experiment'");
+                }
+                paths.Add(new SplitPath(name, percent, Reference(path, pathAt, "next")) { Control = control });
             }
             if (paths.Count < 2)
             {
@@ -722,7 +746,39 @@ public static class DefinitionReader
             {
                 ctx.Problem(JsonPath.Field(at, "paths"), $"percents add up to {ReadContext.Format(total)}, not 100");
             }
-            return new SplitStep(paths) { Id = id };
+            var controls = paths.Count(p => p.Control);
+            if (ReadContext.Has(step, "experiment") && controls != 1)
+            {
+                ctx.Problem(JsonPath.Field(at, "paths"),
+                    $"an experiment needs exactly one path with \"control\": true (the others are measured against it), not {controls}");
+            }
+            return new SplitStep(paths) { Id = id, Experiment = experiment };
+        }
+
+        private ExperimentRule? Experiment()
+        {
+            var experimentAt = JsonPath.Field(at, "experiment");
+            if (!step.TryGetProperty("experiment", out var experiment) || !ctx.ExpectObject(experiment, experimentAt, "'experiment'"))
+            {
+                return null;
+            }
+            ctx.RejectUnknownFields(experiment, experimentAt, "metric", "window", "winner");
+            var metric = ctx.String(experiment, experimentAt, "metric", required: false) ?? ExperimentRule.GoalMetric;
+            if (metric.Length == 0)
+            {
+                ctx.Problem(JsonPath.Field(experimentAt, "metric"), "'metric' must be \"goal\" or an event name");
+            }
+            var window = ctx.Duration(experiment, experimentAt, "window", required: true);
+            WinnerRule? winner = null;
+            var winnerAt = JsonPath.Field(experimentAt, "winner");
+            if (experiment.TryGetProperty("winner", out var w) && ctx.ExpectObject(w, winnerAt, "'winner'"))
+            {
+                ctx.RejectUnknownFields(w, winnerAt, "after", "minPerPath");
+                var after = ctx.Duration(w, winnerAt, "after", required: true);
+                var minPerPath = ctx.Integer(w, winnerAt, "minPerPath", min: 1, required: true);
+                winner = after is null || minPerPath is null ? null : new WinnerRule(after.Value, minPerPath.Value);
+            }
+            return window is null ? null : new ExperimentRule(metric, window.Value, winner);
         }
 
         private IEnumerable<(JsonElement Path, string At, string Name)> Paths(string kind)

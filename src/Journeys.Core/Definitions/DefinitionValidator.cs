@@ -23,6 +23,14 @@ public static class DefinitionValidator
             yield return new DefinitionProblem(file, JsonPath.Field(steps, loop[0]),
                 $"instant loop {string.Join(" -> ", loop)} -> {loop[0]}: a loop must pass a delay (for/until) or a waitFor");
         }
+        foreach (var split in journey.Steps.Values.OfType<SplitStep>())
+        {
+            if (split.Experiment is { UsesGoal: true } && journey.Goal is null)
+            {
+                yield return new DefinitionProblem(file, JsonPath.Field(JsonPath.Field(JsonPath.Field(steps, split.Id), "experiment"), "metric"),
+                    "the experiment measures the journey's goal, but the journey has no 'goal' (add one, or name the metric event)");
+            }
+        }
         if (journey.Exit?.MaxDuration is { } max)
         {
             foreach (var (id, step) in journey.Steps)

@@ -8,7 +8,8 @@ namespace Journeys.Core.Definitions;
 /// <summary>
 /// Reads the runtime's send policies from JSON (a settings file, or an appsettings section):
 /// <c>{"quietHours": {"start": "21:00", "end": "08:00", "channels": ["sms", "push"]},
-///    "frequencyCap": {"count": 3, "within": "P1D"}}</c>. Both are optional; absent means off.
+///    "frequencyCap": {"count": 3, "within": "P1D"}, "globalControl": {"percent": 5},
+///    "rateLimits": {"email": {"perMinute": 600}}}</c> (schemas/settings.schema.json). All optional; absent means off.
 /// </summary>
 public static class EngineSettingsReader
 {
@@ -33,7 +34,7 @@ public static class EngineSettingsReader
             {
                 return (options, ctx.Problems);
             }
-            ctx.RejectUnknownFields(root, JsonPath.Root, "quietHours", "frequencyCap");
+            ctx.RejectUnknownFields(root, JsonPath.Root, "quietHours", "frequencyCap", "globalControl", "rateLimits");
             if (root.TryGetProperty("quietHours", out var quiet) && ctx.ExpectObject(quiet, "$.quietHours", "'quietHours'"))
             {
                 ctx.RejectUnknownFields(quiet, "$.quietHours", "start", "end", "channels");
@@ -60,6 +61,42 @@ public static class EngineSettingsReader
                 {
                     options = options with { FrequencyCap = new FrequencyCap(count.Value, within.Value) };
                 }
+            }
+            if (root.TryGetProperty("globalControl", out var control) && ctx.ExpectObject(control, "$.globalControl", "'globalControl'"))
+            {
+                ctx.RejectUnknownFields(control, "$.globalControl", "percent");
+                if (!control.TryGetProperty("percent", out var p) || p.ValueKind != JsonValueKind.Number || p.GetDouble() is <= 0 or >= 100)
+                {
+                    ctx.Problem("$.globalControl.percent", "'percent' must be a number above 0 and below 100");
+                }
+                else
+                {
+                    options = options with { GlobalControl = new GlobalControl(p.GetDouble()) };
+                }
+            }
+            if (root.TryGetProperty("rateLimits", out var rates) && ctx.ExpectObject(rates, "$.rateLimits", "'rateLimits'"))
+            {
+                var limits = new Dictionary<Channel, int>();
+                foreach (var rate in rates.EnumerateObject())
+                {
+                    var at = JsonPath.Field("$.rateLimits", rate.Name);
+                    Channel? channel = rate.Name == "webhook" ? Channel.Webhook : SendPlanner.Parse(rate.Name);
+                    if (channel is null)
+                    {
+                        ctx.Problem(at, $"'{rate.Name}' is not a channel (email, sms, push, webhook)");
+                        continue;
+                    }
+                    if (!ctx.ExpectObject(rate.Value, at, $"'{rate.Name}'"))
+                    {
+                        continue;
+                    }
+                    ctx.RejectUnknownFields(rate.Value, at, "perMinute");
+                    if (ctx.Integer(rate.Value, at, "perMinute", min: 1, required: true) is { } perMinute)
+                    {
+                        limits[channel.Value] = perMinute;
+                    }
+                }
+                options = options with { RateLimits = limits };
             }
         }
         return (options, ctx.Problems);

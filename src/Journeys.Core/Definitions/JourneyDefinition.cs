@@ -14,7 +14,11 @@ public sealed record JourneyDefinition(
     GoalRule? Goal,
     ExitRule? Exit,
     string Start,
-    IReadOnlyDictionary<string, Step> Steps);
+    IReadOnlyDictionary<string, Step> Steps)
+{
+    /// <summary>Caps on entries across all users (reason <c>limit</c>); null when unlimited.</summary>
+    public JourneyLimits? Limits { get; init; }
+}
 
 /// <summary>How users enter: exactly one of the three forms.</summary>
 public abstract record Entry;

@@ -89,10 +89,17 @@ public sealed record BranchStep(IReadOnlyList<BranchPath> Paths, string? Otherwi
     public override IEnumerable<string?> Successors => Paths.Select(p => p.Next).Append(Otherwise);
 }
 
-public sealed record SplitPath(string Name, double Percent, string? Next);
+public sealed record SplitPath(string Name, double Percent, string? Next)
+{
+    /// <summary>The experiment's control path (DESIGN §10): what the other paths are measured against.</summary>
+    public bool Control { get; init; }
+}
 
 public sealed record SplitStep(IReadOnlyList<SplitPath> Paths) : Step
 {
+    /// <summary>Set when the split is an experiment: conversions per path, the readout, a winner.</summary>
+    public ExperimentRule? Experiment { get; init; }
+
     public override IEnumerable<string?> Successors => Paths.Select(p => p.Next);
 }
 

@@ -13,6 +13,7 @@ public sealed class CompiledJourney
     private readonly Dictionary<string, CompiledCondition> _conditions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Step, Channel Channel), MessageTemplate> _templates = [];
     private readonly Dictionary<string, string[]> _datePaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EdgeTaken[]> _edges = new(StringComparer.Ordinal);
 
     public CompiledJourney(JourneyDefinition definition, int version, Func<string, CompiledCondition> segments)
     {
@@ -39,6 +40,7 @@ public sealed class CompiledJourney
         Exclude = definition.Audience?.Exclude.Select(segments).ToArray() ?? [];
         foreach (var step in definition.Steps.Values)
         {
+            _edges[step.Id] = [.. step.Successors.OfType<string>().Distinct(StringComparer.Ordinal).Select(to => new EdgeTaken(definition.Id, step.Id, to))];
             switch (step)
             {
                 case WaitForStep w:
@@ -110,6 +112,17 @@ public sealed class CompiledJourney
     public string[] DatePath(string stepId) => _datePaths[stepId];
 
     public MessageTemplate Template(string stepId, Channel channel) => _templates[(stepId, channel)];
+
+    /// <summary>The one edge instance from step <paramref name="from"/> to <paramref name="to"/>; null when the graph has no such edge.</summary>
+    public EdgeTaken? Edge(string from, string to)
+    {
+        if (!_edges.TryGetValue(from, out var edges)) return null;
+        foreach (var edge in edges)
+        {
+            if (string.Equals(edge.To, to, StringComparison.Ordinal)) return edge;
+        }
+        return null;
+    }
 
     private static string PathKey(string stepId, int index) => $"{stepId}\n{index}";
 }

@@ -37,3 +37,18 @@ public sealed record Trace(TraceRecord Record) : Effect;
 /// its entry rules other than its trigger, with <see cref="EntryEvent"/> carried over.
 /// </summary>
 public sealed record JumpTo(DateTimeOffset At, string UserId, string FromJourneyId, string JourneyId, CustomerEvent? EntryEvent) : Effect;
+
+/// <summary>A user took a path of an experiment split: the driver counts the entry and remembers it for the window's conversions.</summary>
+public sealed record ExperimentAssigned(DateTimeOffset At, string JourneyId, string Step, string UserId, string Path) : Effect;
+
+/// <summary>The experiment's winner was chosen at <see cref="At"/> from the counts the engine read: the driver records it once.</summary>
+public sealed record WinnerChosen(DateTimeOffset At, string JourneyId, string Step, string Path) : Effect;
+
+/// <summary>A rate-limited channel's send took the slot at <see cref="Slot"/>: the channel's next send may go at <see cref="NextFree"/>.</summary>
+public sealed record RateSlotTaken(Channel Channel, DateTimeOffset Slot, DateTimeOffset NextFree) : Effect;
+
+/// <summary>
+/// An enrollment moved along the graph from <see cref="From"/> to <see cref="To"/> (per-edge counts). Instances are
+/// made once per journey version (<see cref="CompiledJourney.Edge"/>), so counting edges allocates nothing.
+/// </summary>
+public sealed record EdgeTaken(string JourneyId, string From, string To) : Effect;

@@ -12,6 +12,21 @@ public sealed record EngineOptions
 
     /// <summary>At most so many messages to one person within a period, across journeys.</summary>
     public FrequencyCap? FrequencyCap { get; init; }
+
+    /// <summary>A stable share of users held out of every message (DESIGN §10).</summary>
+    public GlobalControl? GlobalControl { get; init; }
+
+    /// <summary>Per channel, at most so many sends a minute across all users: later ones wait their turn.</summary>
+    public IReadOnlyDictionary<Channel, int> RateLimits { get; init; } = new Dictionary<Channel, int>();
+}
+
+/// <summary>
+/// The global control group: users whose bucket (a hash of the user id alone, so the same in every journey)
+/// falls below <see cref="Percent"/> get no message; their conversions still count.
+/// </summary>
+public sealed record GlobalControl(double Percent)
+{
+    public bool Holds(string userId) => SplitHash.Bucket("", "global-control", userId) < Percent;
 }
 
 /// <summary>Local time window (may wrap midnight, e.g. 21:00-08:00) in the profile's timezone.</summary>

@@ -40,6 +40,12 @@ public sealed record EnrollmentState
     /// <summary>A send step deferred for quiet hours or optimal time: on waking it sends without deferring again.</summary>
     public bool SendDeferred { get; init; }
 
+    /// <summary>The send slot a rate-limited send reserved and waits for: on waking at it, it goes without queueing again.</summary>
+    public DateTimeOffset? RateSlot { get; init; }
+
+    /// <summary>The last send step that delivered a message: a conversion is credited to it (attribution).</summary>
+    public string? LastSentStep { get; init; }
+
     /// <summary>Entry + maxDuration, when the journey has one.</summary>
     public DateTimeOffset? Deadline { get; init; }
 

@@ -1,6 +1,7 @@
 using Journeys.Core.Audience;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
+using Journeys.Core.Engine.Experiments;
 
 namespace Journeys.Core.Engine;
 
@@ -43,7 +44,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             return state;
         }
         var run = new Run(this, journey, context, effects);
-        return input switch
+        var next = input switch
         {
             Started s => run.Walk(state, journey.Definition.Start, s.At, entered: true),
             TimerFired t => run.OnTimer(state, t.At),
@@ -52,6 +53,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             SegmentLeft l when Contains(journey.ExitSegments, l.Segment) => run.Exit(state, l.At, TraceReason.Segment),
             _ => state,
         };
+        return run.LastSent is { } sent ? next with { LastSentStep = sent } : next;
     }
 
     private static bool Contains(IReadOnlyList<string> segments, string segment)
@@ -68,6 +70,11 @@ public sealed class JourneyEngine(EngineOptions? options = null)
     {
         private Profile _profile = context.Profile;
         private int _sentNow;
+        // rate slots taken during this input, which the driver has not recorded yet
+        private List<RateSlotTaken>? _slots;
+
+        /// <summary>The last send step that delivered during this input, if any.</summary>
+        public string? LastSent { get; private set; }
 
         private readonly JourneyDefinition Definition => journey.Definition;
 
@@ -85,10 +92,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             switch (step)
             {
                 case DelayStep d:
-                    return Walk(state, d.Next, at);
+                    return Walk(state, d.Next, at, from: d.Id);
                 case WaitForStep w:
                     Emit(at, state, TraceKind.Path, step: w.Id, path: "timeout");
-                    return Walk(state, w.OnTimeout, at);
+                    return Walk(state, w.OnTimeout, at, from: w.Id);
                 case SendStep:
                     return Walk(state, step.Id, at, deferred: true);
                 default:
@@ -137,7 +144,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     if (wait.Event == e.Event && journey.WaitWhere(wait.Id).Evaluate(conditions))
                     {
                         Emit(at, state, TraceKind.Path, step: wait.Id, path: "event");
-                        return Walk(state, wait.OnEvent, at);
+                        return Walk(state, wait.OnEvent, at, from: wait.Id);
                     }
                     return state;
                 }
@@ -148,7 +155,7 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     if (awaited.Event == e.Event && journey.WaitEventWhere(wait.Id, i).Evaluate(conditions))
                     {
                         Emit(at, state, TraceKind.Path, step: wait.Id, path: awaited.Name);
-                        return Walk(state, awaited.Next, at);
+                        return Walk(state, awaited.Next, at, from: wait.Id);
                     }
                 }
             }
@@ -159,8 +166,9 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         /// Runs steps from <paramref name="stepId"/> until one waits or the enrollment ends. The counters
         /// live in locals and the state is copied once, on the way out: a transition allocates little.
         /// </summary>
-        /// <param name="deferred">The first step is a send that already waited (quiet hours, optimal time).</param>
-        public EnrollmentState Walk(EnrollmentState state, string? stepId, DateTimeOffset at, bool entered = false, bool deferred = false)
+        /// <param name="deferred">The first step is a send that already waited (quiet hours, optimal time, a rate slot).</param>
+        /// <param name="from">The step the enrollment leaves for <paramref name="stepId"/> (an edge to count), if any.</param>
+        public EnrollmentState Walk(EnrollmentState state, string? stepId, DateTimeOffset at, bool entered = false, bool deferred = false, string? from = null)
         {
             if (entered)
             {
@@ -180,14 +188,19 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     };
                 }
                 var step = Definition.Steps[stepId];
+                if (from is not null && journey.Edge(from, stepId) is { } edge)
+                {
+                    effects.Add(edge);
+                }
+                from = stepId;
                 steps++;
                 switch (step)
                 {
                     case SendStep send:
-                        if (Send(state, send, at, deferred, steps) is { } wakeAt)
+                        if (Send(state, send, at, deferred, steps, out var rateSlot) is { } wakeAt)
                         {
                             // the visit is counted again when the send goes out, so the idempotency key stays the same
-                            return Waiting(state, send.Id, at, wakeAt, steps - 1, splitPaths) with { SendDeferred = true };
+                            return Waiting(state, send.Id, at, wakeAt, steps - 1, splitPaths) with { SendDeferred = true, RateSlot = rateSlot ? wakeAt : null };
                         }
                         deferred = false;
                         stepId = send.Next;
@@ -221,8 +234,13 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                         stepId = Branch(state, branch, at);
                         break;
                     case SplitStep split:
-                        var chosen = split.Paths[SplitHash.Choose(split.Paths, SplitHash.Bucket(journey.Id, split.Id, state.UserId))];
-                        Emit(at, state, TraceKind.Path, step: split.Id, path: chosen.Name);
+                        var (index, winner) = Split(state, split, at);
+                        var chosen = split.Paths[index];
+                        Emit(at, state, TraceKind.Path, step: split.Id, path: chosen.Name, winner: winner);
+                        if (split.Experiment is not null)
+                        {
+                            effects.Add(new ExperimentAssigned(at, journey.Id, split.Id, state.UserId, chosen.Name));
+                        }
                         splitPaths = [.. splitPaths, $"{split.Id}={chosen.Name}"];
                         stepId = chosen.Next;
                         break;
@@ -248,6 +266,34 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             return state with { Status = EnrollmentStatus.Exited, ExitReason = reason, WaitStartedAt = null, WaitUntil = null, EndedAt = at };
         }
 
+        /// <summary>
+        /// The user's path: by the stable hash, unless the split is an experiment whose winner is chosen (recorded,
+        /// or chosen now from the recorded counts: then the choice goes out as an effect for the driver to keep).
+        /// </summary>
+        private readonly (int Index, bool Winner) Split(EnrollmentState state, SplitStep split, DateTimeOffset at)
+        {
+            var hashed = SplitHash.Choose(split.Paths, SplitHash.Bucket(journey.Id, split.Id, state.UserId));
+            if (split.Experiment?.Winner is null || context.Counts is not { } counts)
+            {
+                return (hashed, false);
+            }
+            var tally = counts.Experiment(journey.Id, split.Id);
+            if (tally.Winner is { } recorded)
+            {
+                for (var i = 0; i < split.Paths.Count; i++)
+                {
+                    if (split.Paths[i].Name == recorded) return (i, true);
+                }
+                return (hashed, false); // a winner of an earlier version that no longer has that path
+            }
+            if (ExperimentComparison.Winner(split, tally, at) is { } best)
+            {
+                effects.Add(new WinnerChosen(at, journey.Id, split.Id, split.Paths[best].Name));
+                return (best, true);
+            }
+            return (hashed, false);
+        }
+
         private readonly string? Branch(EnrollmentState state, BranchStep branch, DateTimeOffset at)
         {
             var conditions = Conditions(state, state.EntryEvent?.Properties ?? CustomerEvent.EmptyObject, at);
@@ -263,17 +309,25 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             return branch.Otherwise;
         }
 
-        /// <summary>Sends, suppresses, or returns when to try again (quiet hours, optimal time).</summary>
-        private DateTimeOffset? Send(EnrollmentState state, SendStep send, DateTimeOffset at, bool deferred, int visit)
+        /// <summary>Sends, suppresses, or returns when to try again (quiet hours, optimal time, a rate slot).</summary>
+        /// <param name="rateSlot">Set when the returned instant is a reserved rate-limit slot.</param>
+        private DateTimeOffset? Send(EnrollmentState state, SendStep send, DateTimeOffset at, bool deferred, int visit, out bool rateSlot)
         {
+            rateSlot = false;
             var plan = SendPlanner.Plan(send, _profile);
             var channelName = SendPlanner.Name(plan.Channel);
+            var person = plan.Channel != Channel.Webhook;
+            // the hold-out comes first: whether a member could have been reached must not change who is held out
+            if (person && engine._options.GlobalControl is { } holdout && holdout.Holds(state.UserId))
+            {
+                Emit(at, state, TraceKind.Suppressed, step: send.Id, channel: channelName, reason: TraceReason.GlobalControl);
+                return null;
+            }
             if (!plan.CanSend)
             {
                 Emit(at, state, TraceKind.Suppressed, step: send.Id, channel: channelName, reason: plan.SuppressedReason);
                 return null;
             }
-            var person = plan.Channel != Channel.Webhook;
             // a woken send checks its window and quiet hours again (the timezone may have changed), not its optimal hour
             if (person || send.Window is not null)
             {
@@ -294,6 +348,22 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     return null;
                 }
             }
+            // a woken send that reserved its slot goes; any other takes the channel's next free slot, in arrival order
+            var reserved = deferred && state.RateSlot is { } slotAt && at >= slotAt;
+            if (!reserved && context.Counts is { } counts && engine._options.RateLimits.TryGetValue(plan.Channel, out var perMinute))
+            {
+                var free = NextFree(counts, plan.Channel);
+                var slot = free is { } f && f > at ? f : at;
+                var taken = new RateSlotTaken(plan.Channel, slot, slot + TimeSpan.FromTicks(TimeSpan.TicksPerMinute / perMinute));
+                effects.Add(taken);
+                (_slots ??= []).Add(taken);
+                if (slot > at)
+                {
+                    Emit(at, state, TraceKind.Deferred, step: send.Id, channel: channelName, until: slot);
+                    rateSlot = true;
+                    return slot;
+                }
+            }
             var (fields, headers) = journey.Template(send.Id, plan.Channel)
                 .Render(new TemplateModel(_profile, state.EntryEvent, journey.Id, Definition.Name));
             var to = plan.Channel == Channel.Webhook ? fields["url"] : plan.To!;
@@ -304,7 +374,20 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             {
                 _sentNow++;
             }
+            LastSent = send.Id;
             return null;
+        }
+
+        private readonly DateTimeOffset? NextFree(ISharedCounts counts, Channel channel)
+        {
+            if (_slots is not null)
+            {
+                for (var i = _slots.Count - 1; i >= 0; i--)
+                {
+                    if (_slots[i].Channel == channel) return _slots[i].NextFree;
+                }
+            }
+            return counts.NextFreeSlot(channel);
         }
 
         /// <summary>
@@ -363,12 +446,12 @@ public sealed class JourneyEngine(EngineOptions? options = null)
         }
 
         private static EnrollmentState Waiting(EnrollmentState state, string stepId, DateTimeOffset at, DateTimeOffset until, int steps, IReadOnlyList<string> splitPaths) =>
-            state with { Step = stepId, WaitStartedAt = at, WaitUntil = until, SendDeferred = false, StepsTaken = steps, SplitPaths = splitPaths };
+            state with { Step = stepId, WaitStartedAt = at, WaitUntil = until, SendDeferred = false, RateSlot = null, StepsTaken = steps, SplitPaths = splitPaths };
 
         private readonly ConditionContext Conditions(EnrollmentState state, Value eventProperties, DateTimeOffset at) =>
             new(_profile, eventProperties, context.History, at, state.EntrySequence);
 
-        private readonly void Emit(DateTimeOffset at, EnrollmentState state, string kind, string? step = null, string? channel = null, string? path = null, string? reason = null, DateTimeOffset? until = null) =>
-            effects.Add(new Trace(new TraceRecord(at, state.UserId, state.JourneyId, kind, step, channel, path, reason, until)));
+        private readonly void Emit(DateTimeOffset at, EnrollmentState state, string kind, string? step = null, string? channel = null, string? path = null, string? reason = null, DateTimeOffset? until = null, bool winner = false) =>
+            effects.Add(new Trace(new TraceRecord(at, state.UserId, state.JourneyId, kind, step, channel, path, reason, until) { Winner = winner }));
     }
 }

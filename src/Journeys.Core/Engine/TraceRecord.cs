@@ -29,6 +29,8 @@ public static class TraceReason
     public const string NoConsent = "no-consent";
     public const string NoAddress = "no-address";
     public const string FrequencyCap = "frequency-cap";
+    public const string GlobalControl = "global-control";
+    public const string Limit = "limit";
     public const string Goal = "goal";
     public const string Event = "event";
     public const string MaxDuration = "max-duration";
@@ -50,6 +52,9 @@ public sealed record TraceRecord(
     string? Reason = null,
     DateTimeOffset? Until = null)
 {
+    /// <summary>A <c>path</c> record of an experiment split whose winner sent the user there (<c>"winner": true</c>).</summary>
+    public bool Winner { get; init; }
+
     /// <summary>
     /// Trace lines are data, not HTML: '+', '&amp;', quotes' neighbours and non-ASCII stay as they are
     /// (<c>beth+1@example.com</c>, not <c>beth\u002B1@example.com</c>); JSON still escapes what it must.
@@ -72,6 +77,7 @@ public sealed record TraceRecord(
         if (Path is not null) writer.WriteString("path", Path);
         if (Reason is not null) writer.WriteString("reason", Reason);
         if (Until is { } until) writer.WriteString("until", FormatTime(until));
+        if (Winner) writer.WriteBoolean("winner", true);
         writer.WriteEndObject();
     }
 

@@ -6,7 +6,7 @@ using Journeys.Core.Engine;
 namespace Journeys.Core.Runtime;
 
 /// <summary>
-/// The entry checks of DESIGN §4 in their order — window, audience, active, once, lock, cap — over
+/// The entry checks of DESIGN §4 and §10 in their order — window, audience, active, once, lock, cap, limit — over
 /// data the driver has already read, so the single-node runtime and the Azure ingestion share one rule.
 /// </summary>
 public static class EntryRules
@@ -57,6 +57,16 @@ public static class EntryRules
         }
         return null;
     }
+
+    /// <summary>The last check, the journey's <c>limits</c> across all users (DESIGN §10).</summary>
+    /// <param name="total">Entries into the journey so far.</param>
+    /// <param name="today">Entries on the UTC calendar day of <paramref name="at"/>.</param>
+    /// <returns><c>limit</c> when one more entry would exceed a limit, else null.</returns>
+    public static string? Limit(CompiledJourney journey, long total, long today) =>
+        journey.Definition.Limits is { } limits && !limits.Allows(total, today) ? TraceReason.Limit : null;
+
+    /// <summary>Whether the journey has limits, so a driver reads the counts only then.</summary>
+    public static bool HasLimits(CompiledJourney journey) => journey.Definition.Limits is not null;
 
     /// <summary>A keyed journey's key for an entry (or a jump's carried) event: null when unkeyed or the event lacks it.</summary>
     public static string? KeyOf(CompiledJourney journey, CustomerEvent? entryEvent) =>

@@ -2,6 +2,8 @@ using Journeys.Core.Audience;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
+using Journeys.Core.Engine.Experiments;
+using Journeys.Core.Runtime.InMemory;
 
 namespace Journeys.Core.Runtime;
 
@@ -22,6 +24,8 @@ public sealed class JourneyRuntime
     private string? _historyUser;
     private IReadOnlyList<HistoryEvent>? _history;
     private readonly HashSet<string> _paused = new(StringComparer.Ordinal);
+    private readonly IJourneyCounters _counters;
+    private ExperimentIndex _experiments;
 
     public JourneyRuntime(DefinitionSet definitions, RuntimeStores stores, IRuntimeOutput output, EngineOptions? options = null)
     {
@@ -29,6 +33,8 @@ public sealed class JourneyRuntime
         _stores = stores;
         _output = output;
         _engine = new JourneyEngine(options);
+        _counters = stores.Counters ?? new InMemoryJourneyCounters();
+        _experiments = new ExperimentIndex(definitions.Journeys);
         SeedSchedules();
     }
 
@@ -41,6 +47,7 @@ public sealed class JourneyRuntime
     public void Use(DefinitionSet definitions)
     {
         Definitions = definitions;
+        _experiments = new ExperimentIndex(definitions.Journeys);
         SeedSchedules();
     }
 
@@ -123,6 +130,10 @@ public sealed class JourneyRuntime
                     profileStale = true;
                 }
             }
+            if (_experiments.ConvertedBy(e.Event!) is { Count: > 0 } experiments)
+            {
+                ConvertExperiments(experiments, e, at, Context(e, at, profile, profileStale));
+            }
             var entries = Definitions.EnteredByEvent(e.Event!);
             if (entries.Count > 0)
             {
@@ -139,6 +150,28 @@ public sealed class JourneyRuntime
         }
         EvaluateStreamingSegments(e, at, Context(e, at, profile, profileStale));
         return IngestOutcome.Accepted;
+    }
+
+    /// <summary>
+    /// Experiment conversions (DESIGN §10): the metric event counts for the path the user took when it comes within
+    /// the window of taking it, once per assignment, whether or not the enrollment is still running (a control path
+    /// often ends at once). A goal metric also needs the goal's where.
+    /// </summary>
+    private void ConvertExperiments(IReadOnlyList<ExperimentSplit> experiments, CustomerEvent e, DateTimeOffset at, ConditionContext context)
+    {
+        foreach (var experiment in experiments)
+        {
+            var journeyId = experiment.Journey.Id;
+            var stepId = experiment.Split.Id;
+            if (_counters.Assignment(journeyId, stepId, e.UserId) is not { Converted: false } assignment
+                || at < assignment.At || at > experiment.Rule.Window.AddTo(assignment.At)
+                || (experiment.Rule.UsesGoal && !experiment.Journey.GoalWhere.Evaluate(context)))
+            {
+                continue;
+            }
+            _counters.Convert(journeyId, stepId, e.UserId);
+            _output.Counted(journeyId, $"experiment-converted:{stepId}:{assignment.Path}");
+        }
     }
 
     /// <summary>
@@ -337,6 +370,10 @@ public sealed class JourneyRuntime
                 : journey.EntryKeyPath is null && _stores.Enrollments.FindActive(journey.Id, userId) is not null;
             reason = EntryRules.Reentry(journey, at, active, entries);
         }
+        if (reason is null && EntryRules.HasLimits(journey))
+        {
+            reason = EntryRules.Limit(journey, _counters.EntriesTotal(journey.Id), _counters.EntriesOn(journey.Id, DateOnly.FromDateTime(at.UtcDateTime)));
+        }
         if (reason is not null)
         {
             _output.Trace(new TraceRecord(at, userId, journey.Id, TraceKind.Rejected, Reason: reason));
@@ -344,6 +381,7 @@ public sealed class JourneyRuntime
         }
         var entryNo = entries.Count + 1;
         _stores.Entries.Record(scope, userId, at);
+        _counters.RecordEntry(journey.Id, at);
         var history = History(userId);
         var sequence = history.Count == 0 ? 0 : history[^1].Sequence;
         var state = JourneyEngine.Start(journey, userId, key, entryNo, at, entryEvent, sequence);
@@ -381,7 +419,7 @@ public sealed class JourneyRuntime
     {
         var profile = _stores.Profiles.Find(state.UserId) ?? Profile.Empty(state.UserId);
         _effects.Clear();
-        var next = _engine.Advance(journey, state, input, new EngineContext(profile, History(state.UserId), _stores.Sends), _effects);
+        var next = _engine.Advance(journey, state, input, new EngineContext(profile, History(state.UserId), _stores.Sends, _counters), _effects);
         _stores.Enrollments.Save(next);
         _output.Advanced(state, next);
         JumpTo? jump = null;
@@ -405,6 +443,20 @@ public sealed class JourneyRuntime
                     break;
                 case JumpTo j:
                     jump = j; // entered once this enrollment's own effects are out (entering reuses the effect list)
+                    break;
+                case EdgeTaken edge:
+                    _output.Edge(edge);
+                    break;
+                case ExperimentAssigned a:
+                    _counters.Assign(a.JourneyId, a.Step, a.UserId, a.Path, a.At);
+                    _output.Counted(a.JourneyId, $"experiment:{a.Step}:{a.Path}");
+                    break;
+                case WinnerChosen w:
+                    _counters.ChooseWinner(w.JourneyId, w.Step, w.Path, w.At);
+                    _output.Counted(w.JourneyId, $"winner:{w.Step}:{w.Path}");
+                    break;
+                case RateSlotTaken slot:
+                    _counters.TakeSlot(slot.Channel, slot.NextFree);
                     break;
             }
         }

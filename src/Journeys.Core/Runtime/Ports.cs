@@ -99,6 +99,19 @@ public interface IRuntimeOutput
     void Advanced(EnrollmentState before, EnrollmentState after)
     {
     }
+
+    /// <summary>An enrollment moved along an edge of the journey's graph; for statistics.</summary>
+    void Edge(EdgeTaken edge)
+    {
+    }
+
+    /// <summary>
+    /// A count the runtime keeps for statistics besides the trace (named as Journeys.Hosting's StatsMetrics names
+    /// them): <c>experiment:{step}:{path}</c>, <c>experiment-converted:{step}:{path}</c>, <c>winner:{step}:{path}</c>.
+    /// </summary>
+    void Counted(string journeyId, string metric)
+    {
+    }
 }
 
 /// <summary>All the stores a runtime needs.</summary>
@@ -110,4 +123,5 @@ public sealed record RuntimeStores(
     IEntryLedger Entries,
     ISegmentMembershipStore Memberships,
     ITimerIndex Timers,
-    ISendLog Sends);
+    ISendLog Sends,
+    IJourneyCounters? Counters = null);

@@ -14,6 +14,9 @@ public sealed record SimulationOptions
     public TimeSpan DrainLimit { get; init; } = TimeSpan.FromDays(366);
 
     public EngineOptions Engine { get; init; } = EngineOptions.Default;
+
+    /// <summary>Also receives everything the runtime reports (a report's counters); none by default.</summary>
+    public IRuntimeOutput? Observer { get; init; }
 }
 
 /// <summary>What a simulation did, for the summary.</summary>
@@ -35,7 +38,7 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
     public SimulationResult Run(Stream events, string sourceName, Action<TraceRecord> trace, TextWriter errors, Action<SendMessage>? send = null, RuntimeStores? stores = null)
     {
         var summary = new TraceSummary();
-        var output = new Output(r => { summary.Add(r); trace(r); }, send);
+        var output = new Output(r => { summary.Add(r); trace(r); }, send, _options.Observer);
         var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.Create(), output, _options.Engine)
         {
             ScheduleHorizon = _options.Until,
@@ -83,10 +86,20 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         return new SimulationResult(accepted, duplicates, rejected, skipped, summary);
     }
 
-    private sealed class Output(Action<TraceRecord> trace, Action<SendMessage>? send) : IRuntimeOutput
+    private sealed class Output(Action<TraceRecord> trace, Action<SendMessage>? send, IRuntimeOutput? observer) : IRuntimeOutput
     {
-        public void Trace(TraceRecord record) => trace(record);
+        public void Trace(TraceRecord record)
+        {
+            trace(record);
+            observer?.Trace(record);
+        }
 
         public void Send(SendMessage message) => send?.Invoke(message);
+
+        public void Advanced(EnrollmentState before, EnrollmentState after) => observer?.Advanced(before, after);
+
+        public void Edge(EdgeTaken edge) => observer?.Edge(edge);
+
+        public void Counted(string journeyId, string metric) => observer?.Counted(journeyId, metric);
     }
 }

@@ -29,6 +29,24 @@ public sealed record ChannelCounts(long Sent, long Suppressed);
 
 public sealed record PathCounts(long Entered, long Converted);
 
+/// <summary>How often enrollments moved from step <paramref name="From"/> to step <paramref name="To"/>.</summary>
+public sealed record EdgeCounts(string From, string To, long Taken);
+
+/// <summary>A proportion's 95% interval.</summary>
+public sealed record RateInterval(double Low, double High);
+
+/// <summary>
+/// One experiment path in the readout. <paramref name="Lift"/>, <paramref name="PValue"/> and <paramref name="AdjustedPValue"/>
+/// (Holm) compare it with the control and are absent on the control itself (and lift when the control's rate is 0).
+/// </summary>
+public sealed record ExperimentPathReadout(
+    string Name, bool Control, long Entered, long Converted, double Rate, RateInterval Interval,
+    double? Lift, double? PValue, double? AdjustedPValue, bool Significant, bool Winner);
+
+/// <summary>An experiment split's readout (DESIGN §10): what it measures, its winner once chosen, and each path.</summary>
+public sealed record ExperimentReadout(
+    string Metric, string Window, string? Winner, string? WinnerAfter, int? MinPerPath, string Correction, IReadOnlyList<ExperimentPathReadout> Paths);
+
 /// <summary>DESIGN §6's statistics for one journey, across its versions.</summary>
 public sealed record JourneyStats(
     string Id,
@@ -42,7 +60,10 @@ public sealed record JourneyStats(
     IReadOnlyDictionary<string, long> Rejected,
     IReadOnlyDictionary<string, long> Steps,
     IReadOnlyDictionary<string, ChannelCounts> Channels,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, PathCounts>> Paths);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, PathCounts>> Paths,
+    IReadOnlyList<EdgeCounts> Edges,
+    IReadOnlyDictionary<string, long> Attribution,
+    IReadOnlyDictionary<string, ExperimentReadout> Experiments);
 
 /// <summary>An event a runtime could not take: when, from where (the intake), why, and its raw body (cut when very large).</summary>
 public sealed record RejectedRecord(DateTimeOffset At, string Source, string Reason, string Body, bool Truncated);

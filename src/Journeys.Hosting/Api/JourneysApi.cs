@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Journeys.Core.Audience;
 using Journeys.Core.Definitions;
+using Journeys.Hosting.Publishing;
 using Journeys.Hosting.Stats;
 using Microsoft.AspNetCore.Http;
 
@@ -67,10 +68,17 @@ public static class JourneysApi
             ? ApiResults.Json(journey, ApiJson.Api.JourneySummary)
             : ApiResults.UnknownJourney(id);
 
-    public static async Task<IResult> StatsAsync(IJourneysBackend backend, string id, CancellationToken cancel) =>
-        await backend.CountsAsync(id, cancel).ConfigureAwait(false) is { } counts
-            ? ApiResults.Json(JourneyStatsBuilder.Build(counts), ApiJson.Api.JourneyStats)
-            : ApiResults.UnknownJourney(id);
+    public static async Task<IResult> StatsAsync(IJourneysBackend backend, string id, CancellationToken cancel)
+    {
+        if (await backend.CountsAsync(id, cancel).ConfigureAwait(false) is not { } counts)
+        {
+            return ApiResults.UnknownJourney(id);
+        }
+        // the readout needs the experiments' settings (which path is the control): the current version's
+        var stored = await backend.GetAsync(id, cancel).ConfigureAwait(false);
+        var definition = stored is null ? null : DefinitionReader.ReadJourney(PublishRules.FileOf(id), stored.Definition).Definition;
+        return ApiResults.Json(JourneyStatsBuilder.Build(counts, definition), ApiJson.Api.JourneyStats);
+    }
 
     /// <summary><c>GET /v1/trace?user=&amp;journey=&amp;since=&amp;limit=&amp;after=</c>: JSON lines, oldest first; <c>X-Trace-Last</c> pages on.</summary>
     public static async Task<IResult> TraceAsync(IJourneysBackend backend, HttpRequest request, CancellationToken cancel)

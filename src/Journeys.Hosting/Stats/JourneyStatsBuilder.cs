@@ -1,3 +1,4 @@
+using Journeys.Core.Definitions;
 using Journeys.Hosting.Api;
 
 namespace Journeys.Hosting.Stats;
@@ -8,7 +9,8 @@ namespace Journeys.Hosting.Stats;
 /// </summary>
 public static class JourneyStatsBuilder
 {
-    public static JourneyStats Build(JourneyCounts counters)
+    /// <param name="definition">The journey's current version, for the experiment readout; without it there is none.</param>
+    public static JourneyStats Build(JourneyCounts counters, JourneyDefinition? definition = null)
     {
         var journey = counters.Journey;
         var counts = counters.Counts;
@@ -18,6 +20,8 @@ public static class JourneyStatsBuilder
         var steps = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var channels = new SortedDictionary<string, (long Sent, long Suppressed)>(StringComparer.Ordinal);
         var paths = new SortedDictionary<string, SortedDictionary<string, (long Entered, long Converted)>>(StringComparer.Ordinal);
+        var edges = new List<EdgeCounts>();
+        var attribution = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (metric, n) in counts)
         {
             var parts = metric.Split(':', 3);
@@ -44,6 +48,25 @@ public static class JourneyStatsBuilder
                 case "path-converted" when parts.Length == 3:
                     Path(parts[1])[parts[2]] = (Path(parts[1]).GetValueOrDefault(parts[2]).Entered, n);
                     break;
+                case "edge" when parts.Length == 2 && parts[1].IndexOf('>', StringComparison.Ordinal) is > 0 and var at:
+                    edges.Add(new EdgeCounts(parts[1][..at], parts[1][(at + 1)..], n));
+                    break;
+                case "attributed" when parts.Length == 2:
+                    attribution[parts[1]] = n;
+                    break;
+            }
+        }
+        if (edges.Count == 0 && definition is not null)
+        {
+            edges.AddRange(DerivedEdges(definition, counts));
+        }
+        edges.Sort((a, b) => (string.CompareOrdinal(a.From, b.From) is var c and not 0) ? c : string.CompareOrdinal(a.To, b.To));
+        var experiments = new SortedDictionary<string, ExperimentReadout>(StringComparer.Ordinal);
+        foreach (var split in definition?.Steps.Values.OfType<SplitStep>() ?? [])
+        {
+            if (split.Experiment is not null)
+            {
+                experiments[split.Id] = ExperimentReadoutBuilder.Build(split, ExperimentReadoutBuilder.Tally(split, counts));
             }
         }
         return new JourneyStats(
@@ -54,7 +77,8 @@ public static class JourneyStatsBuilder
             paths.ToDictionary(
                 p => p.Key,
                 p => (IReadOnlyDictionary<string, PathCounts>)p.Value.ToDictionary(x => x.Key, x => new PathCounts(x.Value.Entered, x.Value.Converted), StringComparer.Ordinal),
-                StringComparer.Ordinal));
+                StringComparer.Ordinal),
+            edges, attribution, experiments);
 
         SortedDictionary<string, (long Entered, long Converted)> Path(string step)
         {
@@ -63,6 +87,42 @@ public static class JourneyStatsBuilder
                 paths[step] = byPath = new SortedDictionary<string, (long, long)>(StringComparer.Ordinal);
             }
             return byPath;
+        }
+    }
+
+    /// <summary>
+    /// Edges from the counts a trace-only runtime keeps (no <c>edge:</c> counters, the Functions app): a send always
+    /// moves on to its next once it has sent or suppressed (its <c>step:</c> count), and a branch, split or waitFor
+    /// path's count is its edge's. Moves out of delays and updates leave no record, so their edges are absent.
+    /// </summary>
+    private static IEnumerable<EdgeCounts> DerivedEdges(JourneyDefinition definition, IReadOnlyDictionary<string, long> counts)
+    {
+        foreach (var (id, step) in definition.Steps)
+        {
+            switch (step)
+            {
+                case SendStep { Next: { } next }:
+                    yield return new EdgeCounts(id, next, counts.GetValueOrDefault($"step:{id}"));
+                    break;
+                case SplitStep split:
+                    foreach (var path in split.Paths.Where(p => p.Next is not null))
+                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
+                    break;
+                case BranchStep branch:
+                    foreach (var path in branch.Paths.Where(p => p.Next is not null))
+                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
+                    if (branch.Otherwise is { } otherwise)
+                        yield return new EdgeCounts(id, otherwise, counts.GetValueOrDefault($"path:{id}:otherwise"));
+                    break;
+                case WaitForStep wait:
+                    foreach (var e in wait.Events.Where(e => e.Next is not null))
+                        yield return new EdgeCounts(id, e.Next!, counts.GetValueOrDefault($"path:{id}:{e.Name}"));
+                    if (wait.Events.Count == 0 && wait.OnEvent is { } onEvent)
+                        yield return new EdgeCounts(id, onEvent, counts.GetValueOrDefault($"path:{id}:event"));
+                    if (wait.OnTimeout is { } onTimeout)
+                        yield return new EdgeCounts(id, onTimeout, counts.GetValueOrDefault($"path:{id}:timeout"));
+                    break;
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ namespace Journeys.Hosting.Stats;
 /// <c>sent:{channel}</c>, <c>suppressed:{channel}</c>, <c>path:{step}:{path}</c>,
 /// <c>path-converted:{step}:{path}</c> (a split path's enrollments that converted) and
 /// <c>step:{step}</c> (steps reached: a send sent or suppressed, a branch, split or waitFor outcome,
-/// or a wait begun at a delay or waitFor).
+/// or a wait begun at a delay or waitFor); and from DESIGN §10: <c>edge:{from}>{to}</c> (moves along the graph),
+/// <c>attributed:{step}</c> (conversions credited to the last send step that delivered before them),
+/// <c>experiment:{step}:{path}</c> / <c>experiment-converted:{step}:{path}</c> (an experiment's entries and its
+/// conversions within the window) and <c>winner:{step}:{path}</c> (1 once the winner is chosen).
 /// </summary>
 public static class StatsMetrics
 {
@@ -37,6 +40,8 @@ public static class StatsMetrics
         }
     }
 
+    public static string Of(EdgeTaken edge) => $"edge:{edge.From}>{edge.To}";
+
     public static IEnumerable<string> Of(EnrollmentState before, EnrollmentState after)
     {
         // a wait begun (a deferred send is counted when it is sent or suppressed)
@@ -46,6 +51,10 @@ public static class StatsMetrics
         }
         if (after.Converted && !before.Converted)
         {
+            if (before.LastSentStep is { } credited)
+            {
+                yield return $"attributed:{credited}";
+            }
             foreach (var path in after.SplitPaths)
             {
                 var at = path.IndexOf('=', StringComparison.Ordinal);

@@ -8,12 +8,15 @@ namespace Journeys.Hosting.Stats;
 /// keeps the trace but no counters (the Functions app). Records of one user must come in the order written.
 /// Differences from counters kept on the write path, by construction: <c>step:</c> counts only steps that
 /// leave a record (sends, branch, split and waitFor outcomes), not waits begun at a delay; a split path's
-/// conversion is credited to the paths recorded since the user's last <c>entered</c>.
+/// conversion is credited to the paths recorded since the user's last <c>entered</c>, and attributed to the user's
+/// last <c>sent</c> step since then; no <c>edge:</c> counts (the trace does not record every move) and no experiment
+/// window (a split's readout falls back to its <c>path:</c> counts).
 /// </summary>
 public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
 {
     private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _splitPathsByUser = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _lastSentByUser = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<string, long> Counts => _counts;
 
@@ -41,7 +44,10 @@ public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
             using var doc = JsonDocument.Parse(recordJson);
             var root = doc.RootElement;
             if (Text(root, "kind") is not { } kind || Text(root, "user") is not { } user) return;
-            record = new TraceRecord(default, user, Text(root, "journey") ?? "", kind, Text(root, "step"), Text(root, "channel"), Text(root, "path"), Text(root, "reason"));
+            record = new TraceRecord(default, user, Text(root, "journey") ?? "", kind, Text(root, "step"), Text(root, "channel"), Text(root, "path"), Text(root, "reason"))
+            {
+                Winner = root.TryGetProperty("winner", out var winner) && winner.ValueKind == JsonValueKind.True,
+            };
         }
         catch (JsonException)
         {
@@ -60,6 +66,10 @@ public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
         {
             case TraceKind.Entered:
                 _splitPathsByUser.Remove(record.User);
+                _lastSentByUser.Remove(record.User);
+                break;
+            case TraceKind.Sent when record.Step is { } sentStep:
+                _lastSentByUser[record.User] = sentStep;
                 break;
             case TraceKind.Path when record.Step is { } step && splitSteps.Contains(step):
                 if (!_splitPathsByUser.TryGetValue(record.User, out var taken))
@@ -67,11 +77,22 @@ public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
                     _splitPathsByUser[record.User] = taken = [];
                 }
                 taken.Add($"path-converted:{step}:{record.Path}");
-                break;
-            case TraceKind.Converted when _splitPathsByUser.Remove(record.User, out var paths):
-                foreach (var metric in paths)
+                if (record.Winner && !_counts.ContainsKey($"winner:{step}:{record.Path}"))
                 {
-                    Bump(metric);
+                    Bump($"winner:{step}:{record.Path}");
+                }
+                break;
+            case TraceKind.Converted:
+                if (_splitPathsByUser.Remove(record.User, out var paths))
+                {
+                    foreach (var metric in paths)
+                    {
+                        Bump(metric);
+                    }
+                }
+                if (_lastSentByUser.TryGetValue(record.User, out var credited))
+                {
+                    Bump($"attributed:{credited}");
                 }
                 break;
         }

@@ -3,7 +3,7 @@ using Journeys.Core.Audience;
 
 namespace Journeys.Local.Cli;
 
-/// <summary>The <c>journeys</c> command line (DESIGN §6): validate, simulate and serve.</summary>
+/// <summary>The <c>journeys</c> command line (DESIGN §6): validate, simulate, graph and serve.</summary>
 public static class JourneysCli
 {
     public const int Ok = 0;
@@ -21,11 +21,12 @@ public static class JourneysCli
         var simulateDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
         var events = new Argument<FileInfo>("EVENTS") { Description = "Event log, one Segment-spec event per line (JSONL)" };
         var until = new Option<string?>("--until") { Description = "Stop the virtual clock at this ISO 8601 instant (default: drain timers after the last event)" };
-        var settings = new Option<FileInfo?>("--settings") { Description = "JSON file of send policies: quietHours {start, end, channels}, frequencyCap {count, within} (default: none)" };
+        var settings = new Option<FileInfo?>("--settings") { Description = "JSON file of send policies: quietHours, frequencyCap, globalControl, rateLimits (schemas/settings.schema.json; default: none)" };
         var outbox = new Option<FileInfo?>("--outbox") { Description = "Also write every message the journeys would send, rendered, as JSON lines to this file" };
+        var report = new Option<FileInfo?>("--report") { Description = "Also write an HTML report: every journey's graph with the backtest's counts and its experiments' readout, one self-contained file" };
         var simulate = new Command("simulate", "Replay events through the definitions on a virtual clock; trace to stdout, summary to stderr.")
         {
-            simulateDir, events, until, settings, outbox,
+            simulateDir, events, until, settings, outbox, report,
         };
         simulate.SetAction(parse =>
         {
@@ -40,8 +41,14 @@ public static class JourneysCli
                 untilValue = parsed;
             }
             return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue,
-                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr);
+                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr, parse.GetValue(report)?.ToString());
         });
+
+        var graphDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };
+        var graphJourney = new Argument<string>("JOURNEY") { Description = "The id of the journey to draw" };
+        var format = new Option<string>("--format") { Description = "mermaid (default) or dot", DefaultValueFactory = _ => "mermaid" };
+        var graph = new Command("graph", "Write a journey's graph as Mermaid or Graphviz DOT text, for docs and reviews.") { graphDir, graphJourney, format };
+        graph.SetAction(parse => GraphCommand.Run(parse.GetValue(graphDir)!.ToString(), parse.GetValue(graphJourney)!, parse.GetValue(format)!, stdout, stderr));
 
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (default {ServeCommand.DefaultUrls}; loopback only unless you say otherwise)" };
         var data = new Option<string?>("--data") { Description = "The SQLite file (default ./data/journeys.db); the outbox file goes beside it" };
@@ -57,6 +64,7 @@ public static class JourneysCli
 
         root.Add(validate);
         root.Add(simulate);
+        root.Add(graph);
         root.Add(serve);
         var result = root.Parse(args);
         var exit = result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });

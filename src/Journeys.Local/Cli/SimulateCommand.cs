@@ -1,17 +1,18 @@
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Core.Runtime;
+using Journeys.Local.Report;
 
 namespace Journeys.Local.Cli;
 
 /// <summary>
-/// <c>journeys simulate DIR EVENTS.jsonl [--until ISO] [--settings FILE] [--outbox FILE]</c>: trace
+/// <c>journeys simulate DIR EVENTS.jsonl [--until ISO] [--settings FILE] [--outbox FILE] [--report FILE.html]</c>: trace
 /// JSON lines on stdout, bad event lines and the per-journey summary on stderr. Invalid definitions
 /// or settings stop it before any replay.
 /// </summary>
 public static class SimulateCommand
 {
-    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, string? settingsPath, string? outboxPath, TextWriter stdout, TextWriter stderr)
+    public static int Run(string definitions, string eventsPath, DateTimeOffset? until, string? settingsPath, string? outboxPath, TextWriter stdout, TextWriter stderr, string? reportPath = null)
     {
         var engineOptions = EngineOptions.Default;
         if (settingsPath is not null)
@@ -45,7 +46,8 @@ public static class SimulateCommand
         }
 
         var set = DefinitionSet.From(loaded);
-        var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions });
+        var report = reportPath is null ? null : new ReportCounters();
+        var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions, Observer = report });
         SimulationResult result;
         using (events)
         using (outbox)
@@ -57,6 +59,10 @@ public static class SimulateCommand
         stderr.WriteLine();
         stderr.WriteLine($"replayed {result.Events} events ({result.Duplicates} duplicates, {result.Rejected} rejected{(until is null ? "" : $", {result.SkippedAfterUntil} after --until")})");
         result.Summary.WriteTable(stderr, set.Journeys.Select(j => j.Id));
+        if (report is not null && !TryFile(reportPath!, "write", p => { SimulationReport.Write(p, Path.GetFileName(eventsPath), definitions, loaded, report); return true; }, stderr, out _))
+        {
+            return JourneysCli.Invalid;
+        }
         return JourneysCli.Ok;
     }
 

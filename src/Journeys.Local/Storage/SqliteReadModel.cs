@@ -30,18 +30,35 @@ public sealed class SqliteReadModel
     /// <summary>The published journeys, read on this connection.</summary>
     public SqliteJourneyCatalog Catalog { get; }
 
+    /// <summary>
+    /// The journey's counters: a primary-key range of the stats table, whatever the number of enrollments. Active is
+    /// entered less completed and exited, from the same counters (kept in each step's transaction, so they agree),
+    /// rather than a count over the enrollments index, which grows with every waiting enrollment.
+    /// </summary>
     public JourneyCounters Counters(string journeyId)
     {
-        _active.Parameters[0].Value = journeyId;
-        var active = Convert.ToInt64(_database.Ready(_active).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         _stats.Parameters[0].Value = journeyId;
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        using var row = _database.Ready(_stats).ExecuteReader();
-        while (row.Read())
+        using (var row = _database.Ready(_stats).ExecuteReader())
         {
-            counts[row.GetString(0)] = row.GetInt64(1);
+            while (row.Read())
+            {
+                counts[row.GetString(0)] = row.GetInt64(1);
+            }
         }
-        return new JourneyCounters(active, counts);
+        var ended = counts.GetValueOrDefault("completed");
+        foreach (var (metric, n) in counts)
+        {
+            if (metric.StartsWith("exited:", StringComparison.Ordinal)) ended += n;
+        }
+        return new JourneyCounters(Math.Max(0, counts.GetValueOrDefault("entered") - ended), counts);
+    }
+
+    /// <summary>Active enrollments counted in the enrollments index (for checks; the API reads <see cref="Counters"/>).</summary>
+    public long CountActive(string journeyId)
+    {
+        _active.Parameters[0].Value = journeyId;
+        return Convert.ToInt64(_database.Ready(_active).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Outbox rows by status (pending, delivered, failed, cancelled).</summary>

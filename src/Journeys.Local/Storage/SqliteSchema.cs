@@ -156,6 +156,49 @@ public static class SqliteSchema
         );
         CREATE INDEX rejected_by_at ON rejected (at);
         """,
+        // 4: counts across users (DESIGN §10, Journeys.Core/Runtime/IJourneyCounters.cs): entry limits, experiments, rate slots
+        """
+        -- day: the UTC calendar day as days since 0001-01-01; a journey's total is the sum of its few day rows
+        CREATE TABLE journey_entries (
+            journey_id TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (journey_id, day)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE experiments (
+            journey_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            winner TEXT,
+            PRIMARY KEY (journey_id, step_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE experiment_paths (
+            journey_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            entered INTEGER NOT NULL,
+            converted INTEGER NOT NULL,
+            PRIMARY KEY (journey_id, step_id, path)
+        ) WITHOUT ROWID;
+
+        -- each user's latest assignment per experiment, for conversions within the window
+        CREATE TABLE experiment_assignments (
+            journey_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            converted INTEGER NOT NULL,
+            PRIMARY KEY (journey_id, step_id, user_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE rate_slots (
+            channel TEXT NOT NULL PRIMARY KEY,
+            next_free INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>The version a file is at once opened by this build.</summary>

@@ -42,7 +42,8 @@ public sealed class SqliteStores : IDisposable
         new SqliteEntryLedger(database),
         new SqliteSegmentMembershipStore(database),
         new SqliteTimerIndex(database),
-        new SqliteSendLog(database));
+        new SqliteSendLog(database),
+        new SqliteJourneyCounters(database));
 
     public SqliteTransactionScope BeginTransaction() => Database.BeginTransaction();
 

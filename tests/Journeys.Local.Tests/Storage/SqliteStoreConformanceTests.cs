@@ -184,7 +184,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
     {
         using (var opened = Open())
         {
-            Assert.Equal(3, SqliteSchema.Latest);
+            Assert.Equal(4, SqliteSchema.Latest);
             Assert.Equal(SqliteSchema.Latest, opened.Database.SchemaVersion);
         }
         // reopening an up-to-date file applies nothing again
@@ -200,6 +200,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformance, IDisposable
         Assert.Equal(2L, row.GetInt64(0));
         Assert.True(row.Read());
         Assert.Equal(3L, row.GetInt64(0)); // the rejected-events table
+        Assert.True(row.Read());
+        Assert.Equal(4L, row.GetInt64(0)); // counts across users: entry limits, experiments, rate slots
         Assert.False(row.Read());
     }
 
