@@ -23,9 +23,12 @@ public static class JourneysCli
         var until = new Option<string?>("--until") { Description = "Stop the virtual clock at this ISO 8601 instant (default: drain timers after the last event)" };
         var settings = new Option<FileInfo?>("--settings") { Description = "JSON file of send policies: quietHours {start, end, channels}, frequencyCap {count, within} (default: none)" };
         var outbox = new Option<FileInfo?>("--outbox") { Description = "Also write every message the journeys would send, rendered, as JSON lines to this file" };
+        var partitions = new Option<int>("--partitions") { Description = "Replay the users in this many separate runs (hash of the user id), for logs larger than memory; the trace is the same", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "With --partitions: how many runs at a time (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var stats = new Option<bool>("--stats") { Description = "Print events/s, peak memory and GC counts to stderr" };
         var simulate = new Command("simulate", "Replay events through the definitions on a virtual clock; trace to stdout, summary to stderr.")
         {
-            simulateDir, events, until, settings, outbox,
+            simulateDir, events, until, settings, outbox, partitions, parallel, stats,
         };
         simulate.SetAction(parse =>
         {
@@ -39,8 +42,14 @@ public static class JourneysCli
                 }
                 untilValue = parsed;
             }
+            if (parse.GetValue(partitions) is < 1 or > 4096 || parse.GetValue(parallel) < 1)
+            {
+                stderr.WriteLine("--partitions must be 1 to 4096 and --parallel at least 1");
+                return Usage;
+            }
+            var mode = new SimulateMode(parse.GetValue(partitions), parse.GetValue(parallel), parse.GetValue(stats));
             return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue,
-                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr);
+                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), mode, stdout, stderr);
         });
 
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (default {ServeCommand.DefaultUrls}; loopback only unless you say otherwise)" };
