@@ -149,7 +149,8 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         var summary = new TraceSummary();
         RuntimeStores? stores = null;
         var order = new ReplayOrder(id => stores!.Enrollments.Get(id)?.UserId);
-        stores = InMemoryStores.ForReplay() with { Timers = order };
+        // the split removed repeated messageIds already, and refused anonymous merges (the other dedupe keys)
+        stores = InMemoryStores.ForReplay() with { Timers = order, Dedupe = new SplitDeduplicated() };
         var output = new Output(
             r => { summary.Add(r); trace(order.Next(r.User), r); },
             send is null ? null : m => send(order.Next(m.UserId), m));
@@ -185,6 +186,11 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         {
             throw new InvalidOperationException($"a partitioned replay cannot reproduce the single run's order here ({reason}); replay without partitions");
         }
+    }
+
+    private sealed class SplitDeduplicated : IDedupeStore
+    {
+        public bool TryAdd(string messageId) => true;
     }
 
     private sealed class Output(Action<TraceRecord> trace, Action<SendMessage>? send) : IRuntimeOutput

@@ -124,16 +124,19 @@ internal static class PartitionedReplay
         var readers = outputs.Select(p => new EntryReader(p)).ToArray();
         try
         {
-            var heads = new PriorityQueue<EntryReader, byte[]>(Comparer<byte[]>.Create((a, b) => ReplayOrder.Compare(a, b)));
-            foreach (var r in readers)
+            // the heads compared in place: a partition's next key is read fresh for each comparison
+            var live = readers.Where(r => r.Next()).ToList();
+            while (live.Count > 0)
             {
-                if (r.Next()) heads.Enqueue(r, r.Key);
-            }
-            while (heads.TryDequeue(out var r, out _))
-            {
+                var min = 0;
+                for (var i = 1; i < live.Count; i++)
+                {
+                    if (ReplayOrder.Compare(live[i].Key, live[min].Key) < 0) min = i;
+                }
+                var r = live[min];
                 if (r.Kind == TraceEntry) traceLine(r.Payload);
                 else outboxLine?.Invoke(r.Payload);
-                if (r.Next()) heads.Enqueue(r, r.Key);
+                if (!r.Next()) live.RemoveAt(min);
             }
         }
         finally

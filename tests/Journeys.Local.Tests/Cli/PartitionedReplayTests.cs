@@ -14,7 +14,7 @@ public sealed class PartitionedReplayTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    public static TheoryData<int, int> Splits() => new() { { 2, 1 }, { 3, 2 }, { 7, 2 } };
+    public static TheoryData<int, int> Splits() => new() { { 2, 1 }, { 3, 2 }, { 8, 2 }, { 13, 2 } };
 
     [Theory]
     [MemberData(nameof(Splits))]
