@@ -42,9 +42,9 @@ public static class JourneysCli
                 }
                 untilValue = parsed;
             }
-            if (parse.GetValue(partitions) is < 1 or > 4096 || parse.GetValue(parallel) < 1)
+            if (parse.GetValue(partitions) is < 1 or > 256 || parse.GetValue(parallel) < 1)
             {
-                stderr.WriteLine("--partitions must be 1 to 4096 and --parallel at least 1");
+                stderr.WriteLine("--partitions must be 1 to 256 and --parallel at least 1");
                 return Usage;
             }
             var mode = new SimulateMode(parse.GetValue(partitions), parse.GetValue(parallel), parse.GetValue(stats));

@@ -118,13 +118,13 @@ internal static class PartitionedReplay
         output.Write(payload);
     }
 
-    /// <summary>Each partition's output is in key order already: a k-way merge by key is the single run's order.</summary>
+    /// <summary>Each partition's output is in key order already: a merge by key is the single run's order.</summary>
     private static void Merge(string[] outputs, Action<ReadOnlySpan<byte>> traceLine, Action<ReadOnlySpan<byte>>? outboxLine)
     {
         var readers = outputs.Select(p => new EntryReader(p)).ToArray();
         try
         {
-            // the heads compared in place: a partition's next key is read fresh for each comparison
+            // a scan of the heads: N is small (a few per core), so a heap would save nothing worth its code
             var live = readers.Where(r => r.Next()).ToList();
             while (live.Count > 0)
             {
