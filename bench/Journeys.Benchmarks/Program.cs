@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "generate")
 {
     return EventLogGenerator.Run(args[1..]);
 }
+// `sim-profile` replays a log stage by stage (read, parse, run, trace) for docs/performance.md.
+if (args.Length > 3 && args[0] == "sim-profile")
+{
+    return SimulationProfile.Run(args[1..]);
+}
 // `load ingest|timers` drives a real `journeys serve` process over HTTP (docs/performance.md).
 if (args.Length > 1 && args[0] == "load")
 {

@@ -22,6 +22,13 @@ public sealed class OutboxLineWriter(Stream output) : IDisposable
         output.Write(Newline);
     }
 
+    /// <summary>Writes a line already formatted (a partitioned replay's merge), and its newline.</summary>
+    public void WriteLine(ReadOnlySpan<byte> line)
+    {
+        output.Write(line);
+        output.Write(Newline);
+    }
+
     /// <summary>The message's outbox line, without the newline.</summary>
     public static string Format(SendMessage message)
     {

@@ -1,4 +1,5 @@
 using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Core.Runtime.InMemory;
 
@@ -19,6 +20,9 @@ public sealed record SimulationOptions
     public IRuntimeOutput? Observer { get; init; }
 }
 
+/// <summary>An event of a partitioned replay: its line in the log and the time the whole run processes it at.</summary>
+public readonly record struct ReplayEvent(long Index, DateTimeOffset At, CustomerEvent Event);
+
 /// <summary>What a simulation did, for the summary.</summary>
 public sealed record SimulationResult(long Events, long Duplicates, long Rejected, long SkippedAfterUntil, TraceSummary Summary);
 
@@ -34,18 +38,82 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
     /// <param name="sourceName">How to name the events in error lines (<c>file:line: reason</c>).</param>
     /// <param name="trace">Receives every trace record as it happens.</param>
     /// <param name="errors">Receives one line per bad event (skipped, not fatal).</param>
-    /// <param name="stores">Where the runtime keeps its state; fresh in-memory stores when absent.</param>
+    /// <param name="stores">Where the runtime keeps its state; fresh in-memory replay stores (<see cref="InMemoryStores.ForReplay"/>) when absent.</param>
     public SimulationResult Run(Stream events, string sourceName, Action<TraceRecord> trace, TextWriter errors, Action<SendMessage>? send = null, RuntimeStores? stores = null)
     {
         var summary = new TraceSummary();
         var output = new Output(r => { summary.Add(r); trace(r); }, send, _options.Observer);
-        var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.Create(), output, _options.Engine)
+        var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.ForReplay(), output, _options.Engine)
         {
             ScheduleHorizon = _options.Until,
         };
+        DateTimeOffset? last = null;
+        var counts = Read(events, sourceName, errors, e =>
+        {
+            if (runtime.Ingest(e, e.Timestamp) == IngestOutcome.Duplicate)
+            {
+                return false;
+            }
+            last = runtime.Now;
+            return true;
+        });
+        if (_options.Until is { } end)
+        {
+            runtime.AdvanceTo(end);
+        }
+        else if (last is { } lastEvent)
+        {
+            runtime.ScheduleHorizon = lastEvent;
+            runtime.AdvanceTo(lastEvent + _options.DrainLimit);
+        }
+        return new SimulationResult(counts.Accepted, counts.Duplicates, counts.Rejected, counts.Skipped, summary);
+    }
+
+    /// <summary>
+    /// The first half of a partitioned replay: reads the log as <see cref="Run"/> does (the same error lines,
+    /// duplicates, <c>--until</c>) without running it, and hands each accepted event to <paramref name="accept"/> with
+    /// the time the single run processes it at (the clock never runs backwards) and its line's bytes.
+    /// </summary>
+    /// <param name="last">The last accepted event's processing time: the partitions drain from there.</param>
+    /// <exception cref="NotSupportedException">An event merges an anonymous profile into another user's: users are not independent.</exception>
+    /// <exception cref="NotSupportedException">The definitions or settings share state between users (<see cref="SharedStateBetweenUsers"/>).</exception>
+    public (long Accepted, long Duplicates, long Rejected, long Skipped) Split(Stream events, string sourceName, TextWriter errors, Action<ReplayEvent, ReadOnlyMemory<byte>> accept, out DateTimeOffset? last)
+    {
+        if (SharedStateBetweenUsers() is { } shared)
+        {
+            throw new NotSupportedException($"{shared}, so users cannot be replayed apart; replay without partitions");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        DateTimeOffset? now = null;
+        var counts = Read(events, sourceName, errors, (e, index, line) =>
+        {
+            if (e.AnonymousId is not null)
+            {
+                throw new NotSupportedException($"{sourceName}:{index}: the event merges anonymous id '{e.AnonymousId}' into user '{e.UserId}', so users cannot be replayed apart; replay without partitions");
+            }
+            if (!seen.Add(e.MessageId))
+            {
+                return false;
+            }
+            if (now is not { } current || e.Timestamp > current)
+            {
+                now = e.Timestamp;
+            }
+            accept(new ReplayEvent(index, now.Value, e), line);
+            return true;
+        });
+        last = now;
+        return counts;
+    }
+
+    private (long Accepted, long Duplicates, long Rejected, long Skipped) Read(Stream events, string sourceName, TextWriter errors, Func<CustomerEvent, bool> ingest) =>
+        Read(events, sourceName, errors, (e, _, _) => ingest(e));
+
+    /// <summary>The log's lines, parsed; <paramref name="ingest"/> (event, line number, line) says whether an event was new.</summary>
+    private (long Accepted, long Duplicates, long Rejected, long Skipped) Read(Stream events, string sourceName, TextWriter errors, Func<CustomerEvent, long, ReadOnlyMemory<byte>, bool> ingest)
+    {
         var reader = new JsonLinesReader(events);
         long accepted = 0, duplicates = 0, rejected = 0, skipped = 0;
-        DateTimeOffset? last = null;
         while (reader.TryReadLine(out var line, out var tooLong))
         {
             if (tooLong)
@@ -66,24 +134,97 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
                 skipped++;
                 continue;
             }
-            if (runtime.Ingest(e, e.Timestamp) == IngestOutcome.Duplicate)
+            if (ingest(e, reader.LineNumber, line))
+            {
+                accepted++;
+            }
+            else
             {
                 duplicates++;
-                continue;
             }
-            accepted++;
-            last = runtime.Now;
+        }
+        return (accepted, duplicates, rejected, skipped);
+    }
+
+    /// <summary>
+    /// Runs one partition of a replay split by user (<see cref="ReplayOrder"/>): the partition's events, already
+    /// parsed, deduplicated and stamped with the time the whole run would process them at; the end of the whole run
+    /// (<see cref="SimulationOptions.Until"/>, else <paramref name="lastEvent"/>, the whole log's last accepted event).
+    /// Every record and message comes with its key in the whole run's order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The partition cannot reproduce the single run's order (<see cref="ReplayOrder.Unreproducible"/>).</exception>
+    public TraceSummary RunPartition(IEnumerable<ReplayEvent> events, DateTimeOffset? lastEvent, Action<byte[], TraceRecord> trace, Action<byte[], SendMessage>? send = null)
+    {
+        var summary = new TraceSummary();
+        RuntimeStores? stores = null;
+        var order = new ReplayOrder(id => stores!.Enrollments.Get(id)?.UserId);
+        // the split removed repeated messageIds already, and refused anonymous merges (the other dedupe keys)
+        stores = InMemoryStores.ForReplay() with { Timers = order, Dedupe = new SplitDeduplicated() };
+        var output = new Output(
+            r => { summary.Add(r); trace(order.Next(r.User), r); },
+            send is null ? null : m => send(order.Next(m.UserId), m),
+            observer: null); // a report observes one run; partitions run at once (the CLI refuses --report with them)
+        var runtime = new JourneyRuntime(definitions, stores, output, _options.Engine)
+        {
+            ScheduleHorizon = _options.Until,
+        };
+        foreach (var e in events)
+        {
+            // the timers due first are steps of their own: the event's key applies from its own processing on
+            runtime.AdvanceTo(e.At);
+            Check(order);
+            order.BeginEvent(e.At, e.Index);
+            runtime.Ingest(e.Event, e.At);
+            Check(order);
         }
         if (_options.Until is { } end)
         {
             runtime.AdvanceTo(end);
         }
-        else if (last is { } lastEvent)
+        else if (lastEvent is { } last)
         {
-            runtime.ScheduleHorizon = lastEvent;
-            runtime.AdvanceTo(lastEvent + _options.DrainLimit);
+            runtime.ScheduleHorizon = last;
+            runtime.AdvanceTo(last + _options.DrainLimit);
         }
-        return new SimulationResult(accepted, duplicates, rejected, skipped, summary);
+        Check(order);
+        return summary;
+    }
+
+    /// <summary>
+    /// What makes one user's run depend on the others' (DESIGN §10): entry limits count every user's entries, rate
+    /// limits space every user's sends, an experiment's winner is chosen from every user's counts. Null when none is used.
+    /// </summary>
+    public string? SharedStateBetweenUsers()
+    {
+        if (_options.Engine.RateLimits.Count > 0)
+        {
+            return "the settings set rateLimits (sends are spaced across users)";
+        }
+        foreach (var journey in definitions.Journeys)
+        {
+            if (journey.Definition.Limits is not null)
+            {
+                return $"journey '{journey.Id}' has limits (entries are counted across users)";
+            }
+            if (journey.Definition.Steps.Values.OfType<SplitStep>().Any(s => s.Experiment?.Winner is not null))
+            {
+                return $"journey '{journey.Id}' has an experiment that picks a winner (from every user's counts)";
+            }
+        }
+        return null;
+    }
+
+    private static void Check(ReplayOrder order)
+    {
+        if (order.Unreproducible is { } reason)
+        {
+            throw new InvalidOperationException($"a partitioned replay cannot reproduce the single run's order here ({reason}); replay without partitions");
+        }
+    }
+
+    private sealed class SplitDeduplicated : IDedupeStore
+    {
+        public bool TryAdd(string messageId) => true;
     }
 
     private sealed class Output(Action<TraceRecord> trace, Action<SendMessage>? send, IRuntimeOutput? observer) : IRuntimeOutput

@@ -17,10 +17,7 @@ public sealed class TraceLineWriter(TextWriter output) : IDisposable
 
     public void Write(TraceRecord record)
     {
-        _bytes.ResetWrittenCount();
-        _json.Reset(_bytes);
-        record.WriteTo(_json);
-        _json.Flush();
+        Format(record);
         var needed = Encoding.UTF8.GetMaxCharCount(_bytes.WrittenCount);
         if (_chars.Length < needed)
         {
@@ -29,6 +26,16 @@ public sealed class TraceLineWriter(TextWriter output) : IDisposable
         var count = Encoding.UTF8.GetChars(_bytes.WrittenSpan, _chars);
         output.Write(_chars, 0, count);
         output.Write('\n');
+    }
+
+    /// <summary>The record's line as UTF-8, without the newline; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Format(TraceRecord record)
+    {
+        _bytes.ResetWrittenCount();
+        _json.Reset(_bytes);
+        record.WriteTo(_json);
+        _json.Flush();
+        return _bytes.WrittenSpan;
     }
 
     public void Dispose() => _json.Dispose();

@@ -21,6 +21,19 @@ public sealed class TraceSummary
         row[column]++;
     }
 
+    /// <summary>Adds another summary's counts (the partitions of a replay).</summary>
+    public void Add(TraceSummary other)
+    {
+        foreach (var (journey, counts) in other._counts)
+        {
+            if (!_counts.TryGetValue(journey, out var row))
+            {
+                _counts[journey] = row = new long[Columns.Length];
+            }
+            for (var i = 0; i < row.Length; i++) row[i] += counts[i];
+        }
+    }
+
     public long Count(string journey, string kind) =>
         _counts.TryGetValue(journey, out var row) && Array.IndexOf(Columns, kind) is >= 0 and var i ? row[i] : 0;
 

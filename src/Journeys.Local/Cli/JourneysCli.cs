@@ -24,9 +24,12 @@ public static class JourneysCli
         var settings = new Option<FileInfo?>("--settings") { Description = "JSON file of send policies: quietHours, frequencyCap, globalControl, rateLimits (schemas/settings.schema.json; default: none)" };
         var outbox = new Option<FileInfo?>("--outbox") { Description = "Also write every message the journeys would send, rendered, as JSON lines to this file" };
         var report = new Option<FileInfo?>("--report") { Description = "Also write an HTML report: every journey's graph with the backtest's counts and its experiments' readout, one self-contained file" };
+        var partitions = new Option<int>("--partitions") { Description = "Replay the users in this many separate runs (hash of the user id), for logs larger than memory; the trace is the same", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel") { Description = "With --partitions: how many runs at a time (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var stats = new Option<bool>("--stats") { Description = "Print events/s, peak memory and GC counts to stderr" };
         var simulate = new Command("simulate", "Replay events through the definitions on a virtual clock; trace to stdout, summary to stderr.")
         {
-            simulateDir, events, until, settings, outbox, report,
+            simulateDir, events, until, settings, outbox, report, partitions, parallel, stats,
         };
         simulate.SetAction(parse =>
         {
@@ -40,8 +43,14 @@ public static class JourneysCli
                 }
                 untilValue = parsed;
             }
+            if (parse.GetValue(partitions) is < 1 or > 256 || parse.GetValue(parallel) < 1)
+            {
+                stderr.WriteLine("--partitions must be 1 to 256 and --parallel at least 1");
+                return Usage;
+            }
+            var mode = new SimulateMode(parse.GetValue(partitions), parse.GetValue(parallel), parse.GetValue(stats));
             return SimulateCommand.Run(parse.GetValue(simulateDir)!.ToString(), parse.GetValue(events)!.ToString(), untilValue,
-                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), stdout, stderr, parse.GetValue(report)?.ToString());
+                parse.GetValue(settings)?.ToString(), parse.GetValue(outbox)?.ToString(), mode, stdout, stderr, parse.GetValue(report)?.ToString());
         });
 
         var graphDir = new Argument<DirectoryInfo>("DIR") { Description = "Folder of definitions" };

@@ -6,10 +6,16 @@ public sealed class InMemoryEnrollmentStore : IEnrollmentStore
 {
     private readonly Dictionary<string, EnrollmentState> _all = new(StringComparer.Ordinal);
     private readonly InMemoryUsers _users;
+    private readonly bool _keepFinished;
 
-    public InMemoryEnrollmentStore() : this(new InMemoryUsers()) { }
+    public InMemoryEnrollmentStore() : this(new InMemoryUsers(), keepFinished: true) { }
 
-    internal InMemoryEnrollmentStore(InMemoryUsers users) => _users = users;
+    /// <param name="keepFinished">False: <see cref="Get"/> forgets an enrollment once it ends (the replay's stores, <see cref="InMemoryStores.ForReplay"/>).</param>
+    internal InMemoryEnrollmentStore(InMemoryUsers users, bool keepFinished)
+    {
+        _users = users;
+        _keepFinished = keepFinished;
+    }
 
     public EnrollmentState? Get(string enrollmentId) => _all.GetValueOrDefault(enrollmentId);
 
@@ -34,7 +40,14 @@ public sealed class InMemoryEnrollmentStore : IEnrollmentStore
 
     public void Save(EnrollmentState state)
     {
-        _all[state.EnrollmentId] = state;
+        if (state.IsActive || _keepFinished)
+        {
+            _all[state.EnrollmentId] = state;
+        }
+        else
+        {
+            _all.Remove(state.EnrollmentId);
+        }
         var list = _users.Get(state.UserId).Active ??= new List<EnrollmentState>(2);
         var index = -1;
         for (var i = 0; i < list.Count; i++)

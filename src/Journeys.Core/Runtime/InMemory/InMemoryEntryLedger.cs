@@ -2,17 +2,36 @@ namespace Journeys.Core.Runtime.InMemory;
 
 public sealed class InMemoryEntryLedger : IEntryLedger
 {
-    private readonly Dictionary<(string, string), List<DateTimeOffset>> _entries = [];
+    private readonly InMemoryUsers _users;
+
+    public InMemoryEntryLedger() : this(new InMemoryUsers()) { }
+
+    internal InMemoryEntryLedger(InMemoryUsers users) => _users = users;
 
     public IReadOnlyList<DateTimeOffset> Entries(string journeyId, string userId) =>
-        _entries.TryGetValue((journeyId, userId), out var list) ? list : [];
+        Find(_users.Find(userId)?.Entries, journeyId) ?? (IReadOnlyList<DateTimeOffset>)[];
 
     public void Record(string journeyId, string userId, DateTimeOffset at)
     {
-        if (!_entries.TryGetValue((journeyId, userId), out var list))
+        // the user's rows live on their record: a user enters a few journeys, so a short list beats a global table keyed by pairs
+        var rows = _users.Get(userId).Entries ??= new List<KeyValuePair<string, List<DateTimeOffset>>>(1);
+        if (Find(rows, journeyId) is { } list)
         {
-            _entries[(journeyId, userId)] = list = new List<DateTimeOffset>(1);
+            list.Add(at);
         }
-        list.Add(at);
+        else
+        {
+            rows.Add(new(journeyId, [at]));
+        }
+    }
+
+    private static List<DateTimeOffset>? Find(List<KeyValuePair<string, List<DateTimeOffset>>>? rows, string journeyId)
+    {
+        if (rows is null) return null;
+        foreach (var (scope, list) in rows)
+        {
+            if (string.Equals(scope, journeyId, StringComparison.Ordinal)) return list;
+        }
+        return null;
     }
 }

@@ -25,5 +25,8 @@ internal sealed class InMemoryUsers
         public List<EnrollmentState>? Active;
         public HashSet<string>? Segments;
         public List<DateTimeOffset>? Sends;
+
+        /// <summary>The entry ledger's rows: entry instants per journey (or keyed scope).</summary>
+        public List<KeyValuePair<string, List<DateTimeOffset>>>? Entries;
     }
 }
