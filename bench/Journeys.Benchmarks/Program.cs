@@ -6,7 +6,7 @@ if (args.Length > 0 && args[0] == "generate")
 {
     return EventLogGenerator.Run(args[1..]);
 }
-// `load ingest|timers` drives a real `journeys serve` process over HTTP (docs/performance.md).
+// `load ingest|timers|soak` drives a real `journeys serve` process over HTTP (docs/performance.md).
 if (args.Length > 1 && args[0] == "load")
 {
     return await Journeys.Benchmarks.Load.ServerLoad.RunAsync(args[1..]);
