@@ -1,3 +1,5 @@
+using Journeys.Local.Tests.Server;
+
 namespace Journeys.Local.Tests.Sdk;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Journeys.Local.Tests.Sdk;
 /// app would point them (host, write key): every call type, batching, retries, gzip, a wrong key, and what the
 /// calls do to journeys.
 /// </summary>
+[Collection(ServerProcess.Collection)]
 public sealed class SdkTests(SdkServer server) : IClassFixture<SdkServer>
 {
     public static TheoryData<string> Sdks => [NodeSdk.Segment, NodeSdk.RudderStack];

@@ -4,6 +4,7 @@ using System.Text;
 namespace Journeys.Local.Tests.Server;
 
 /// <summary>Issue 10, item 7: a serve process logs at most one line of information per request, and nothing above it for requests that went well or were refused.</summary>
+[Collection(ServerProcess.Collection)]
 public sealed class RequestLoggingTests
 {
     [Fact]

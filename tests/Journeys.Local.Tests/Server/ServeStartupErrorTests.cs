@@ -7,6 +7,7 @@ namespace Journeys.Local.Tests.Server;
 /// <c>journeys serve</c> refusing to start (issue 10, item 5): one line on stderr naming the path or the address and
 /// what to do, no stack trace anywhere, exit 1, and nothing left behind.
 /// </summary>
+[Collection(ServerProcess.Collection)]
 public sealed class ServeStartupErrorTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("journeys-start-").FullName;

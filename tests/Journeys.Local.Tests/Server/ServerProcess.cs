@@ -16,6 +16,12 @@ internal sealed class ServerProcess : IDisposable
         Url = url;
     }
 
+    /// <summary>
+    /// The tests that start serve processes and time what they do (kills under load, SDK timers) run one class at a
+    /// time: on a 2-core machine, in parallel, they starve each other's windows.
+    /// </summary>
+    public const string Collection = "serve processes";
+
     public string Url { get; }
 
     /// <summary>What it printed so far, stdout and stderr, line by line.</summary>
