@@ -11,7 +11,7 @@ if (args.Length > 3 && args[0] == "sim-profile")
 {
     return SimulationProfile.Run(args[1..]);
 }
-// `load ingest|timers` drives a real `journeys serve` process over HTTP (docs/performance.md).
+// `load ingest|timers|stats|soak` drives a real `journeys serve` process over HTTP (docs/performance.md).
 if (args.Length > 1 && args[0] == "load")
 {
     return await Journeys.Benchmarks.Load.ServerLoad.RunAsync(args[1..]);

@@ -14,6 +14,7 @@ namespace Journeys.Benchmarks.Load;
 /// latency, and the latency from sending an event to its message's line in the outbox file.</item>
 /// <item><c>load timers</c>: N enrollments waiting on one instant; RSS while they wait, then the
 /// rate at which their timers fire.</item>
+/// <item><c>load soak</c>: <see cref="ServerSoak"/>.</item>
 /// </list>
 /// </summary>
 internal static class ServerLoad
@@ -41,13 +42,14 @@ internal static class ServerLoad
             "ingest" => await IngestAsync(dll, work, Int(options, "events", 200_000), Int(options, "batch", 500), Int(options, "concurrency", 4), Int(options, "rate", 0)),
             "stats" => await StatsReadout.RunAsync(dll, work, Int(options, "count", 1_000_000), Int(options, "requests", 200)),
             "timers" => await TimersAsync(dll, work, Int(options, "count", 1_000_000), Int(options, "batch", 500), Int(options, "concurrency", 4)),
+            "soak" => await ServerSoak.RunAsync(dll, work, TimeSpan.FromMinutes(Int(options, "minutes", 30)), TimeSpan.FromSeconds(Int(options, "kill-every", 300)), Int(options, "rate", 2_000), Int(options, "concurrency", 4)),
             _ => Usage(),
         };
     }
 
     private static int Usage()
     {
-        Console.Error.WriteLine("load ingest [--events N] [--batch N] [--concurrency N] [--rate EVENTS_PER_S] | load timers [--count N] [--batch N] [--concurrency N] | load stats [--count N] [--requests N]  [--journeys-dll PATH] [--work DIR]");
+        Console.Error.WriteLine("load ingest [--events N] [--batch N] [--concurrency N] [--rate EVENTS_PER_S] | load timers [--count N] [--batch N] [--concurrency N] | load stats [--count N] [--requests N] | load soak [--minutes N] [--kill-every SECONDS] [--rate EVENTS_PER_S] [--concurrency N]  [--journeys-dll PATH] [--work DIR]");
         return 2;
     }
 

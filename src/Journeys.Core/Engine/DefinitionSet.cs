@@ -26,9 +26,27 @@ public sealed class DefinitionSet
 
     /// <param name="current">The version of each journey that takes entries.</param>
     /// <param name="retired">Earlier versions that enrollments may still be on (a publish never moves a running enrollment).</param>
-    public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyVersion> current, IEnumerable<JourneyVersion> retired)
+    /// <param name="previous">
+    /// The set served until now: with the same segment definitions (the same objects), the journeys it compiled from
+    /// the same definition objects are taken over rather than compiled again, so a publish compiles the new version
+    /// alone (templates make compiling a large journey cost seconds).
+    /// </param>
+    public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyVersion> current, IEnumerable<JourneyVersion> retired, DefinitionSet? previous = null)
     {
         var definitions = segments.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        if (previous is not null && (previous.SegmentDefinitions.Count != definitions.Count
+            || definitions.Any(d => !previous.SegmentDefinitions.TryGetValue(d.Key, out var before) || !ReferenceEquals(before, d.Value))))
+        {
+            previous = null;
+        }
+        if (previous is not null)
+        {
+            foreach (var (id, compiled) in previous._segments) _segments[id] = compiled;
+        }
+        CompiledJourney Compile(JourneyVersion journey, Func<string, CompiledCondition> segment) =>
+            previous?.Journey(journey.Definition.Id, journey.Version) is { } before && ReferenceEquals(before.Definition, journey.Definition)
+                ? before
+                : new CompiledJourney(journey.Definition, journey.Version, segment);
         CompiledCondition Segment(string id)
         {
             if (_segments.TryGetValue(id, out var compiled))
@@ -50,13 +68,13 @@ public sealed class DefinitionSet
         SegmentDefinitions = definitions;
         foreach (var journey in current.OrderBy(j => j.Definition.Id, StringComparer.Ordinal))
         {
-            _journeys[journey.Definition.Id] = new CompiledJourney(journey.Definition, journey.Version, Segment);
+            _journeys[journey.Definition.Id] = Compile(journey, Segment);
         }
         foreach (var journey in retired)
         {
             if (!_journeys.TryGetValue(journey.Definition.Id, out var live) || live.Version != journey.Version)
             {
-                _retired[(journey.Definition.Id, journey.Version)] = new CompiledJourney(journey.Definition, journey.Version, Segment);
+                _retired[(journey.Definition.Id, journey.Version)] = Compile(journey, Segment);
             }
         }
         Journeys = _journeys.Values.ToArray();

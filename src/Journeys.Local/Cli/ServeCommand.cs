@@ -44,17 +44,19 @@ public static class ServeCommand
 
     private static async Task<int> RunAsync(JourneysServer server, TextWriter stderr)
     {
+        try
+        {
+            await server.StartAsync().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            server.Files.RemoveCreated();
+            stderr.WriteLine($"journeys serve: cannot listen: {e.Message.TrimEnd('.')}; stop what listens there or choose another address with --urls");
+            return JourneysCli.Invalid;
+        }
         await using (server.ConfigureAwait(false))
         {
-            try
-            {
-                await server.StartAsync().ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                stderr.WriteLine($"journeys serve: cannot listen: {e.Message}");
-                return JourneysCli.Invalid;
-            }
             await server.App.WaitForShutdownAsync().ConfigureAwait(false);
         }
         return JourneysCli.Ok;

@@ -62,7 +62,7 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
                 scope.Commit();
             }
             var journeys = _catalog.All();
-            var (set, problems) = _served.Build(journeys, _catalog.Versions());
+            var (set, problems) = _served.Build(journeys, _catalog.VersionKeys(), _catalog.Definition);
             foreach (var problem in problems)
             {
                 _log.LogWarning("Definition not served: {Problem}", problem.ToString());
@@ -310,13 +310,10 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
         }
     }
 
-    private IEnumerable<StoredJourneyVersion> CurrentVersions() =>
-        _catalog.All().Select(j => _catalog.Current(j.JourneyId)).OfType<StoredJourneyVersion>().ToList();
-
     private void ReloadDefinitions()
     {
         var journeys = _catalog.All();
-        var (set, _) = _served.Build(journeys, _catalog.Versions());
+        var (set, _) = _served.Build(journeys, _catalog.VersionKeys(), _catalog.Definition);
         _runtime.Use(set);
         ApplyStatuses(journeys);
     }
@@ -423,7 +420,7 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
     {
         public override void Execute(EngineHost host, DateTimeOffset at)
         {
-            var problems = host._served.Check(journeyId, json, host.CurrentVersions());
+            var problems = host._served.Check(journeyId, json);
             if (problems.Count > 0)
             {
                 Set(new PublishOutcome(null, false, problems));

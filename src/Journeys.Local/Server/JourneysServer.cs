@@ -22,8 +22,9 @@ public sealed class JourneysServer : IAsyncDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    private JourneysServer(WebApplication app, EngineHost engine, OutboxDispatcher dispatcher, ReadModelGate reads, ServerOptions options, string definitions)
+    private JourneysServer(WebApplication app, EngineHost engine, OutboxDispatcher dispatcher, ReadModelGate reads, ServerOptions options, string definitions, DataFiles files)
     {
+        Files = files;
         App = app;
         Engine = engine;
         Dispatcher = dispatcher;
@@ -44,6 +45,9 @@ public sealed class JourneysServer : IAsyncDisposable
 
     public string DefinitionsFolder { get; }
 
+    /// <summary>What this start created under <c>--data</c> (removed by the CLI when listening fails).</summary>
+    public DataFiles Files { get; }
+
     /// <summary>The folder of samples copied beside the executable (the default definitions).</summary>
     public static string SamplesFolder => Path.Combine(AppContext.BaseDirectory, "samples");
 
@@ -63,6 +67,9 @@ public sealed class JourneysServer : IAsyncDisposable
         // ASP.NET's per-request lines at Warning: a request logs at most the one info line of its own
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // the host's "Hosting failed to start" error carries a stack trace; a failed start is reported in one
+        // line by the CLI instead (serve runs no hosted service whose faults this would hide)
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseJsonStatusErrors();
@@ -84,17 +91,27 @@ public sealed class JourneysServer : IAsyncDisposable
             engineOptions = read;
         }
 
-        var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(options.Data));
-        if (dataDirectory is not null) Directory.CreateDirectory(dataDirectory);
-        var fileLock = DataFileLock.Acquire(options.Data);
+        var files = DataFiles.Prepare(options);
+        DataFileLock fileLock;
+        try
+        {
+            fileLock = DataFileLock.Acquire(options.Data);
+        }
+        catch
+        {
+            files.RemoveCreated();
+            throw;
+        }
         EngineHost engine;
         try
         {
             engine = new EngineHost(options, DefinitionSources.ReadFolder(definitions), engineOptions, time, loggers.CreateLogger<EngineHost>());
         }
-        catch
+        catch (Exception e)
         {
             fileLock.Dispose();
+            files.RemoveCreated();
+            if (e is Microsoft.Data.Sqlite.SqliteException sqlite) throw files.CannotOpen(sqlite);
             throw;
         }
         var owned = new List<IDisposable> { fileLock };
@@ -131,12 +148,13 @@ public sealed class JourneysServer : IAsyncDisposable
         {
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
             owned.ForEach(o => o.Dispose());
+            files.RemoveCreated();
             throw;
         }
         engine.MessagesQueued += dispatcher.Wake;
         ApiEndpoints.Map(app, options, engine, reads, time);
         Dashboard.Map(app);
-        var server = new JourneysServer(app, engine, dispatcher, reads, options, definitions);
+        var server = new JourneysServer(app, engine, dispatcher, reads, options, definitions, files);
         server._owned.AddRange(owned);
         return server;
     }

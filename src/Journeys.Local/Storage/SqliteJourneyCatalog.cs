@@ -25,19 +25,19 @@ public sealed class SqliteJourneyCatalog
 {
     private readonly SqliteDatabase _database;
     private readonly SqliteCommand _all;
-    private readonly SqliteCommand _versions;
     private readonly SqliteCommand _current;
     private readonly SqliteCommand _insertVersion;
     private readonly SqliteCommand _upsertJourney;
     private readonly SqliteCommand _setStatus;
     private readonly SqliteCommand _latest;
     private readonly SqliteCommand _versionNumbers;
+    private readonly SqliteCommand _versionKeys;
+    private readonly SqliteCommand _definition;
 
     public SqliteJourneyCatalog(SqliteDatabase database)
     {
         _database = database;
         _all = database.Prepare("SELECT journey_id, current_version, status FROM journeys ORDER BY journey_id COLLATE BINARY");
-        _versions = database.Prepare("SELECT journey_id, version, definition, published_at FROM journey_versions ORDER BY journey_id COLLATE BINARY, version");
         _current = database.Prepare(
             """
             SELECT j.journey_id, j.current_version, v.definition, v.published_at FROM journeys j
@@ -54,6 +54,8 @@ public sealed class SqliteJourneyCatalog
             ON CONFLICT (journey_id) DO UPDATE SET current_version = excluded.current_version
             """,
             "$id", "$version");
+        _versionKeys = database.Prepare("SELECT journey_id, version FROM journey_versions ORDER BY journey_id COLLATE BINARY, version");
+        _definition = database.Prepare("SELECT definition FROM journey_versions WHERE journey_id = $id AND version = $version", "$id", "$version");
         _versionNumbers = database.Prepare("SELECT version FROM journey_versions WHERE journey_id = $id ORDER BY version", "$id");
         _latest = database.Prepare("SELECT COALESCE(MAX(version), 0) FROM journey_versions WHERE journey_id = $id", "$id");
         _setStatus = database.Prepare("UPDATE journeys SET status = $status WHERE journey_id = $id", "$id", "$status");
@@ -70,16 +72,25 @@ public sealed class SqliteJourneyCatalog
         return list;
     }
 
-    /// <summary>Every version of every journey, by journey then version.</summary>
-    public IReadOnlyList<StoredJourneyVersion> Versions()
+    /// <summary>Every stored version's journey and number, by journey then version (without reading their definitions).</summary>
+    public IReadOnlyList<(string JourneyId, int Version)> VersionKeys()
     {
-        var list = new List<StoredJourneyVersion>();
-        using var row = _database.Ready(_versions).ExecuteReader();
+        var list = new List<(string, int)>();
+        using var row = _database.Ready(_versionKeys).ExecuteReader();
         while (row.Read())
         {
-            list.Add(new StoredJourneyVersion(row.GetString(0), row.GetInt32(1), row.GetString(2), SqliteTime.FromColumn(row.GetInt64(3))));
+            list.Add((row.GetString(0), row.GetInt32(1)));
         }
         return list;
+    }
+
+    /// <summary>One stored version's JSON text.</summary>
+    /// <exception cref="KeyNotFoundException">No such version.</exception>
+    public string Definition(string journeyId, int version)
+    {
+        _definition.Parameters[0].Value = journeyId;
+        _definition.Parameters[1].Value = version;
+        return _database.Ready(_definition).ExecuteScalar() as string ?? throw new KeyNotFoundException($"{journeyId} has no version {version}");
     }
 
     /// <summary>The journey's version numbers, oldest first (without reading their definitions).</summary>

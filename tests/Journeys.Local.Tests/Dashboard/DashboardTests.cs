@@ -8,7 +8,8 @@ namespace Journeys.Local.Tests.Dashboard;
 
 /// <summary>
 /// One headless Debian chromium for the dashboard tests, driven by Playwright's bundled node driver.
-/// No browser is downloaded: a missing /usr/bin/chromium fails every test with what to install.
+/// No browser is downloaded: a missing /usr/bin/chromium is installed from Debian when the tests may
+/// (<see cref="ChromiumInstall"/>), else every test fails with the command to run.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {
@@ -21,11 +22,13 @@ public sealed class ChromiumFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var path = Environment.GetEnvironmentVariable("JOURNEYS_CHROMIUM") is { Length: > 0 } p ? p : DefaultPath;
-        if (!File.Exists(path))
+        if (path == DefaultPath)
         {
-            throw new InvalidOperationException(
-                $"the dashboard tests need Debian's chromium at {path}, and it is not installed: run " +
-                "'apt-get install -y --no-install-recommends chromium' (as root; .ci/run does this) or set JOURNEYS_CHROMIUM to a Chromium binary");
+            ChromiumInstall.EnsureInstalled(path);
+        }
+        else if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"JOURNEYS_CHROMIUM names {path}, and there is no such file");
         }
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -8,6 +8,7 @@ namespace Journeys.Local.Tests.Server;
 /// journey (both messages of <see cref="TestJourneys.TwoSteps"/>, the second after a durable timer),
 /// and no message is written to the outbox twice, wherever the kills land.
 /// </summary>
+[Collection(ServerProcess.Collection)]
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("journeys-crash-").FullName;
