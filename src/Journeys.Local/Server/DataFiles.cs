@@ -2,7 +2,7 @@ namespace Journeys.Local.Server;
 
 /// <summary>
 /// The <c>--data</c> path checked before anything is written, and what a start creates there (folders, the database
-/// and its WAL files, the lock, the outbox) so that a start that fails can take it away again: a server that did not
+/// and its WAL files, the lock, the outbox, the generated tracking key) so that a start that fails can take it away again: a server that did not
 /// start leaves no file behind, and a database that was there before is never touched.
 /// </summary>
 public sealed class DataFiles
@@ -11,12 +11,14 @@ public sealed class DataFiles
     private readonly List<string> _newFiles;
     private readonly List<string> _newFolders;
 
-    private DataFiles(string database, string outbox, List<string> newFolders)
+    private DataFiles(string database, string outbox, string trackingKey, List<string> newFolders)
     {
         _database = database;
         _newFolders = newFolders;
-        // an existing database keeps its WAL files; the lock and the outbox are judged on their own
-        string[] mine = File.Exists(database) ? [database + ".lock", outbox] : [database, database + "-wal", database + "-shm", database + ".lock", outbox];
+        // an existing database keeps its WAL files; the lock, the outbox and the tracking key are judged on their own
+        string[] mine = File.Exists(database)
+            ? [database + ".lock", outbox, trackingKey]
+            : [database, database + "-wal", database + "-shm", database + ".lock", outbox, trackingKey];
         _newFiles = mine.Where(f => !File.Exists(f)).ToList();
     }
 
@@ -39,7 +41,7 @@ public sealed class DataFiles
             }
             missing.Add(dir);
         }
-        var files = new DataFiles(database, options.OutboxFile, missing);
+        var files = new DataFiles(database, options.OutboxFile, Path.Combine(options.DataFolder, Hosting.Tracking.TrackingSecretFile.FileName), missing);
         try
         {
             Directory.CreateDirectory(folder);

@@ -12,7 +12,7 @@ public sealed class SampleTests
     /// <summary>An hour becomes 0.25 s: ten days take about a minute.</summary>
     private const double Scale = 14400;
 
-    public static TheoryData<string> Samples => [.. ScaledSamples.WithDurationWaits];
+    public static TheoryData<string> Samples => ["abandoned-cart", .. ScaledSamples.WithDurationWaits];
 
     [Theory]
     [MemberData(nameof(Samples))]
