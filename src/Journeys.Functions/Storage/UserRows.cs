@@ -70,6 +70,9 @@ internal static class UserRows
 
     public static string EnrollmentPrefix(string journeyId) => $"e|{KeyText.Escape(journeyId)}|";
 
+    /// <summary>The rows of one key's enrollments of a keyed journey.</summary>
+    public static string EnrollmentPrefix(string journeyId, string key) => EnrollmentPrefix(journeyId) + EscapedKey(key) + "|";
+
     public static string History(long sequence) => "h|" + sequence.ToString("D12", CultureInfo.InvariantCulture);
 
     /// <param name="scope">A journey id, or a keyed journey's <c>{journey}:{escaped key}</c> (<see cref="EntryKeys.Scope"/>).</param>
