@@ -25,7 +25,8 @@ public sealed class EventIngestor(
     /// <summary>Processes one event at <paramref name="at"/> (the caller's clock; never earlier than the previous event's).</summary>
     public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
     {
-        var scope = IngestionScope.ForEvent(definitions(), e);
+        var set = definitions(); // one set for the whole event: the read's scope is derived from it
+        var scope = IngestionScope.ForEvent(set, e);
         for (var attempt = 1; ; attempt++)
         {
             var snapshot = users.Load(e.UserId, e.MessageId, scope);
@@ -33,7 +34,7 @@ public sealed class EventIngestor(
             {
                 return Redelivered(snapshot);
             }
-            if (TryIngest(e, at, snapshot, scope) is { } outcome)
+            if (TryIngest(set, e, at, snapshot, scope) is { } outcome)
             {
                 return outcome;
             }
@@ -46,9 +47,8 @@ public sealed class EventIngestor(
 
     /// <returns>Null when the partition changed since <paramref name="snapshot"/> (nothing was written).</returns>
     /// <param name="scope">What <paramref name="snapshot"/> holds of the user's enrollments; each read after it takes the same.</param>
-    private IngestOutcome? TryIngest(CustomerEvent e, DateTimeOffset at, UserSnapshot snapshot, PartitionScope scope)
+    private IngestOutcome? TryIngest(DefinitionSet set, CustomerEvent e, DateTimeOffset at, UserSnapshot snapshot, PartitionScope scope)
     {
-        var set = definitions();
         var profile = snapshot.Profile ?? Profile.Empty(e.UserId);
         Profile? save = null;
         HistoryEvent? appended = null;

@@ -8,8 +8,8 @@ using Journeys.Core.Runtime;
 namespace Journeys.Functions.Storage;
 
 /// <summary>
-/// The ingestion's view of a user (see <see cref="UserRows"/>): <see cref="Load"/> is one query over the
-/// partition (every row before <c>r</c>, plus the message's dedupe row), <see cref="Commit"/> one
+/// The ingestion's view of a user (see <see cref="UserRows"/>): <see cref="Load(string, string?, PartitionScope)"/> is one query
+/// over the partition (rows before <c>r</c> — of enrollments and ledgers only the scope's — plus the message's dedupe row), <see cref="Commit"/> one
 /// entity-group transaction (dedupe row, history row and counter, profile, memberships). The profile
 /// and counter ETags guard the commit: an orchestration that changed the profile meanwhile makes it a
 /// conflict, and the ingestor reads again. The orchestrations' side (<see cref="IEnrollmentPartition"/>): a pull
