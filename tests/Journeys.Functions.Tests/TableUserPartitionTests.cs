@@ -92,6 +92,51 @@ public sealed class TableUserPartitionTests
         Assert.Equal(UserRows.Enrollment(found), UserRows.EnrollmentRow(found.EnrollmentId, user));
     }
 
+    private const string KeyedCart = """
+        {"id":"cart","entry":{"event":"CartAbandoned","key":"cartId"},"reentry":{"mode":"multiple"},"start":"wait",
+         "steps":{"wait":{"type":"waitFor","event":"Purchase","timeout":"P7D","onEvent":"done","onTimeout":"done"},"done":{"type":"exit"}}}
+        """;
+
+    [Fact]
+    public void Ten_thousand_open_keys_are_not_read_for_an_unrelated_event_and_one_carts_event_reads_its_own()
+    {
+        const int Carts = 10_000;
+        var azurite = new Azurite();
+        var partition = new TableUserPartition(azurite.Tables);
+        var harness = new AzureHarness(AzureHarness.Sources([KeyedCart]), azurite.Tables.Stores(), partition);
+        // the carts' enrollment and ledger rows as their entries wrote them, 100 rows to a batch
+        var rows = Enumerable.Range(0, Carts).SelectMany(i => new[]
+        {
+            TableEnrollmentStore.ToEntity(new EnrollmentState
+            {
+                EnrollmentId = EnrollmentState.IdFor("cart", "many", $"c{i}", 1), JourneyId = "cart", Version = 1, UserId = "many", EntryNo = 1, EnteredAt = T0, Key = $"c{i}",
+            }),
+            TableEntryLedger.ToEntity(EntryKeys.Scope("cart", $"c{i}"), "many", [T0]),
+        });
+        foreach (var batch in rows.Chunk(100))
+        {
+            azurite.Tables.Users.SubmitTransaction(batch.Select(r => new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Add, r)));
+        }
+        harness.Ingest(Parse("""{"type":"identify","messageId":"i1","userId":"many","traits":{"email":"m@example.com"},"timestamp":"2026-12-01T09:00:00Z"}"""));
+        harness.Ingest(Parse("""{"type":"identify","messageId":"i2","userId":"none","traits":{"email":"n@example.com"},"timestamp":"2026-12-01T09:00:00Z"}"""));
+        (int Requests, long Rows, long Enrollments) Read(string json)
+        {
+            var (rows, enrollments) = (partition.RowsRead, partition.EnrollmentRowsRead);
+            var requests = azurite.Count(() => harness.Ingest(Parse(json)));
+            return (requests, partition.RowsRead - rows, partition.EnrollmentRowsRead - enrollments);
+        }
+
+        var many = Read("""{"type":"track","messageId":"m1","userId":"many","event":"PageViewed","timestamp":"2026-12-01T10:00:00Z"}""");
+        var none = Read("""{"type":"track","messageId":"m2","userId":"none","event":"PageViewed","timestamp":"2026-12-01T10:00:00Z"}""");
+        var purchase = Read("""{"type":"track","messageId":"m3","userId":"many","event":"Purchase","properties":{"cartId":"c42"},"timestamp":"2026-12-01T10:01:00Z"}""");
+
+        Assert.Equal((2, 0L), (many.Requests, many.Enrollments));
+        Assert.Equal(none, many); // the same requests and rows as for a user with no enrollment
+        Assert.InRange(purchase.Enrollments, 1, 2); // c42's row, in the read before its wake (and after, if it is still open)
+        Assert.Equal(1, harness.Deliveries);
+        Assert.Equal(Carts - 1, azurite.Tables.Stores().Enrollments.ActiveFor("many").Count(s => s.Key != "c42"));
+    }
+
     public static TheoryData<string> Cases() => new(
         Directory.EnumerateFiles(Path.Combine(Samples, "events"), "*.jsonl").Order(StringComparer.Ordinal).Select(f => Path.GetFileNameWithoutExtension(f)));
 

@@ -18,6 +18,7 @@ public sealed class DefinitionSet
     private readonly Dictionary<(string Id, int Version), CompiledJourney> _retired = [];
     private readonly Dictionary<string, FrozenSet<string>> _byExitSegment;
     private readonly FrozenSet<string> _reactsTo;
+    private readonly Dictionary<string, CompiledJourney[]> _reacting;
 
     public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyDefinition> journeys, int version = 1)
         : this(segments, journeys.Select(j => new JourneyVersion(j, version)), [])
@@ -90,6 +91,9 @@ public sealed class DefinitionSet
             .GroupBy(x => x.Segment, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Journey).ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
         _reactsTo = all.SelectMany(j => j.ReactsTo).ToFrozenSet(StringComparer.Ordinal);
+        _reacting = all.SelectMany(j => j.ReactsTo.Select(name => (Name: name, Journey: j)))
+            .GroupBy(x => x.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Journey).ToArray(), StringComparer.Ordinal);
         StreamingSegments = _bySegmentEntry.Keys.Union(_byExitSegment.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         StreamingSegmentConditions = StreamingSegments.Select(id => _segments[id]).ToArray();
     }
@@ -131,4 +135,8 @@ public sealed class DefinitionSet
     /// waitFor): when none can, a driver need not read the user's enrollments for it at all.
     /// </summary>
     public bool AnyReactsTo(string eventName) => _reactsTo.Contains(eventName);
+
+    /// <summary>The served versions (current and retired) whose enrollments could act on an event of this name.</summary>
+    public IReadOnlyList<CompiledJourney> VersionsReactingTo(string eventName) =>
+        _reacting.TryGetValue(eventName, out var list) ? list : [];
 }

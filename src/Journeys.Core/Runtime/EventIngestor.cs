@@ -26,14 +26,16 @@ public sealed class EventIngestor(
     public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
     {
         AnonymousMerge.OnIdentify(users, e);
+        var set = definitions(); // one set for the whole event: the read's scope is derived from it
+        var scope = IngestionScope.ForEvent(set, e);
         for (var attempt = 1; ; attempt++)
         {
-            var snapshot = users.Load(e.UserId, e.MessageId);
+            var snapshot = users.Load(e.UserId, e.MessageId, scope);
             if (snapshot.Seen)
             {
                 return Redelivered(snapshot);
             }
-            if (TryIngest(e, at, snapshot) is { } outcome)
+            if (TryIngest(set, e, at, snapshot, scope) is { } outcome)
             {
                 return outcome;
             }
@@ -45,9 +47,9 @@ public sealed class EventIngestor(
     }
 
     /// <returns>Null when the partition changed since <paramref name="snapshot"/> (nothing was written).</returns>
-    private IngestOutcome? TryIngest(CustomerEvent e, DateTimeOffset at, UserSnapshot snapshot)
+    /// <param name="scope">What <paramref name="snapshot"/> holds of the user's enrollments; each read after it takes the same.</param>
+    private IngestOutcome? TryIngest(DefinitionSet set, CustomerEvent e, DateTimeOffset at, UserSnapshot snapshot, PartitionScope scope)
     {
-        var set = definitions();
         var profile = snapshot.Profile ?? Profile.Empty(e.UserId);
         Profile? save = null;
         HistoryEvent? appended = null;
@@ -91,17 +93,17 @@ public sealed class EventIngestor(
             // the event is in the user's history now: each active enrollment it reaches pulls it when woken
             if (WakeReached(set, snapshot.Active, e))
             {
-                current = users.Load(e.UserId, null);
+                current = users.Load(e.UserId, null, scope);
             }
             for (var i = 0; i < entries.Count; i++)
             {
-                if (entries[i].EntryWhere.Evaluate(Context(current, e.Properties, at)) && TryEnroll(entries[i], ref current, at, e))
+                if (entries[i].EntryWhere.Evaluate(Context(current, e.Properties, at)) && TryEnroll(entries[i], ref current, at, e, scope))
                 {
-                    current = users.Load(e.UserId, null);
+                    current = users.Load(e.UserId, null, scope);
                 }
             }
         }
-        EvaluateStreamingSegments(set, e, at, ref current);
+        EvaluateStreamingSegments(set, e, at, ref current, scope);
         return IngestOutcome.Accepted;
     }
 
@@ -128,14 +130,15 @@ public sealed class EventIngestor(
         }
         var schedule = (ScheduleEntry)journey.Definition.Entry;
         var segment = schedule.Segment is null ? null : definitions().Segment(schedule.Segment);
+        var scope = IngestionScope.ForEntry(journey, entryEvent: null);
         foreach (var userId in users.UserIds().ToList())
         {
-            var snapshot = users.Load(userId, null);
+            var snapshot = users.Load(userId, null, scope);
             var context = Context(snapshot, CustomerEvent.EmptyObject, at);
             // a scheduled run addresses its audience; the others are not candidates, so not rejected
             if ((segment is null || segment.Evaluate(context)) && EntryRules.InAudience(journey, context))
             {
-                TryEnroll(journey, ref snapshot, at, entryEvent: null);
+                TryEnroll(journey, ref snapshot, at, entryEvent: null, scope);
             }
         }
     }
@@ -156,7 +159,8 @@ public sealed class EventIngestor(
     /// <summary>
     /// A message seen before: Event Hubs redelivers a batch that was not checkpointed, also after a crash between
     /// this event's partition write and its starts and wakes. Those are made sure of again (each is harmless to
-    /// repeat): every active enrollment of the user is started if it has no instance, else woken.
+    /// repeat): every active enrollment the event could concern (the snapshot's: <see cref="IngestionScope"/>) is started
+    /// if it has no instance, else woken.
     /// </summary>
     private IngestOutcome Redelivered(UserSnapshot snapshot)
     {
@@ -194,7 +198,7 @@ public sealed class EventIngestor(
     }
 
     /// <summary>Streaming segments: a user who turns from outside to inside enters the journeys that start on it.</summary>
-    private void EvaluateStreamingSegments(DefinitionSet set, CustomerEvent e, DateTimeOffset at, ref UserSnapshot current)
+    private void EvaluateStreamingSegments(DefinitionSet set, CustomerEvent e, DateTimeOffset at, ref UserSnapshot current, PartitionScope scope)
     {
         var segments = set.StreamingSegments;
         var members = current.Segments;
@@ -220,10 +224,10 @@ public sealed class EventIngestor(
             var enrolled = false;
             foreach (var journey in set.EnteredBySegment(segments[i]))
             {
-                if (TryEnroll(journey, ref current, at, e))
+                if (TryEnroll(journey, ref current, at, e, scope))
                 {
                     enrolled = true;
-                    current = users.Load(e.UserId, null);
+                    current = users.Load(e.UserId, null, scope);
                 }
             }
             if (enrolled)
@@ -237,8 +241,9 @@ public sealed class EventIngestor(
     /// The entry checks in DESIGN order, then the entry: ledger and enrollment row, then the orchestration. A keyed
     /// journey (DESIGN §9) counts entries per key (<see cref="EntryRules.Scope"/>) and is active per key.
     /// </summary>
+    /// <param name="read">What <paramref name="snapshot"/> holds (at least <see cref="IngestionScope.ForEntry"/>): a read again takes the same.</param>
     /// <param name="marker">Recorded with the entry (a jump's id: <see cref="Jump"/>).</param>
-    private bool TryEnroll(CompiledJourney journey, ref UserSnapshot snapshot, DateTimeOffset at, CustomerEvent? entryEvent, string? marker = null)
+    private bool TryEnroll(CompiledJourney journey, ref UserSnapshot snapshot, DateTimeOffset at, CustomerEvent? entryEvent, PartitionScope read, string? marker = null)
     {
         if (isPaused?.Invoke(journey.Id) == true)
         {
@@ -270,7 +275,7 @@ public sealed class EventIngestor(
             {
                 throw new InvalidOperationException($"the entry ledger of {journey.Id} kept changing under {MaxAttempts} attempts");
             }
-            snapshot = users.Load(snapshot.UserId, marker); // another entry raced this one: decide again on what it wrote
+            snapshot = users.Load(snapshot.UserId, marker, read); // another entry raced this one: decide again on what it wrote
             if (snapshot.Seen)
             {
                 return false; // the marked entry was made meanwhile (a jump activity run twice at once)
@@ -304,7 +309,8 @@ public sealed class EventIngestor(
         {
             return; // unpublished since the jump was validated: nothing to enter
         }
-        var snapshot = users.Load(jump.UserId, marker);
+        var scope = IngestionScope.ForEntry(target, jump.EntryEvent);
+        var snapshot = users.Load(jump.UserId, marker, scope);
         if (snapshot.Seen)
         {
             foreach (var enrollment in snapshot.Active)
@@ -316,7 +322,7 @@ public sealed class EventIngestor(
             }
             return;
         }
-        TryEnroll(target, ref snapshot, jump.At, jump.EntryEvent, marker);
+        TryEnroll(target, ref snapshot, jump.At, jump.EntryEvent, scope, marker);
     }
 
     /// <summary>Whether the event reaches an active enrollment (<see cref="EntryRules.Reaches"/>; an unknown version is woken to look).</summary>

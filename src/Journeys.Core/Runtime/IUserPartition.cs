@@ -9,7 +9,10 @@ namespace Journeys.Core.Runtime;
 public interface IUserPartition
 {
     /// <param name="messageId">The message to check for a repeat in the same read, when given.</param>
-    UserSnapshot Load(string userId, string? messageId);
+    UserSnapshot Load(string userId, string? messageId) => Load(userId, messageId, PartitionScope.Everything);
+
+    /// <summary>The same read, of only the enrollments and entry ledgers in <paramref name="scope"/> (the rest of the user's data whole).</summary>
+    UserSnapshot Load(string userId, string? messageId, PartitionScope scope);
 
     CommitOutcome Commit(UserChanges changes);
 

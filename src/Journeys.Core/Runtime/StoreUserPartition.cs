@@ -28,9 +28,16 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
 
     public int Transactions => Reads + Writes;
 
-    public UserSnapshot Load(string userId, string? messageId)
+    /// <summary>Enrollment rows the Table Storage read would return for the loads so far: the active enrollments in their scope.</summary>
+    public long EnrollmentRowsRead { get; private set; }
+
+    public UserSnapshot Load(string userId, string? messageId) => Load(userId, messageId, PartitionScope.Everything);
+
+    public UserSnapshot Load(string userId, string? messageId, PartitionScope scope)
     {
         Reads++;
+        var active = scope.IsEverything ? stores.Enrollments.ActiveFor(userId) : stores.Enrollments.ActiveFor(userId).Where(scope.Contains).ToList();
+        EnrollmentRowsRead += active.Count;
         // the ports cannot look a message id up without adding it: the commit reports the repeat
         return new UserSnapshot(
             userId,
@@ -38,8 +45,10 @@ public sealed class StoreUserPartition(RuntimeStores stores) : IUserPartition, I
             stores.Profiles.Find(userId),
             ProfileVersion: null,
             stores.History.Get(userId),
-            stores.Enrollments.ActiveFor(userId),
-            journeyId => new JourneyEntries(stores.Entries.Entries(journeyId, userId), null),
+            active,
+            ledger => scope.HasLedger(ledger)
+                ? new JourneyEntries(stores.Entries.Entries(ledger, userId), null)
+                : throw new InvalidOperationException($"the entry ledger {ledger} of user {userId} is outside the read"),
             stores.Memberships.SegmentsOf(userId));
     }
 

@@ -6,7 +6,7 @@ namespace Journeys.Core.Runtime;
 /// <summary>
 /// Everything the ingestion needs about one user, read together (on Table Storage: one query over the
 /// user's partition): whether the message was seen, the profile, history, active enrollments, entry
-/// ledger and streaming segment memberships.
+/// ledger and streaming segment memberships; of enrollments and ledgers, those its <see cref="PartitionScope"/> names.
 /// </summary>
 /// <param name="Seen">The message id was processed before (only when the store can tell at read time).</param>
 /// <param name="ProfileVersion">Opaque concurrency token of the profile row (an ETag), null when there is none.</param>

@@ -8,8 +8,8 @@ using Journeys.Core.Runtime;
 namespace Journeys.Functions.Storage;
 
 /// <summary>
-/// The ingestion's view of a user (see <see cref="UserRows"/>): <see cref="Load"/> is one query over the
-/// partition (every row before <c>r</c>, plus the message's dedupe row), <see cref="Commit"/> one
+/// The ingestion's view of a user (see <see cref="UserRows"/>): <see cref="Load(string, string?, PartitionScope)"/> is one query
+/// over the partition (rows before <c>r</c> — of enrollments and ledgers only the scope's — plus the message's dedupe row), <see cref="Commit"/> one
 /// entity-group transaction (dedupe row, history row and counter, profile, memberships). The profile
 /// and counter ETags guard the commit: an orchestration that changed the profile meanwhile makes it a
 /// conflict, and the ingestor reads again. The orchestrations' side (<see cref="IEnrollmentPartition"/>): a pull
@@ -27,9 +27,24 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
 
     private TableClient Users => tables.Users;
 
-    public UserSnapshot Load(string userId, string? messageId)
+    private long _rowsRead, _enrollmentRowsRead;
+
+    /// <summary>Rows the ingestion's partition reads returned so far (what <see cref="PartitionScope"/> saves is visible here).</summary>
+    public long RowsRead => Interlocked.Read(ref _rowsRead);
+
+    /// <summary>Enrollment rows among <see cref="RowsRead"/>.</summary>
+    public long EnrollmentRowsRead => Interlocked.Read(ref _enrollmentRowsRead);
+
+    public UserSnapshot Load(string userId, string? messageId) => Load(userId, messageId, PartitionScope.Everything);
+
+    public UserSnapshot Load(string userId, string? messageId, PartitionScope scope)
     {
-        var filter = $"PartitionKey eq {KeyText.Literal(userId)} and (RowKey lt '{UserRows.IngestionEnd}'"
+        var scoped = ScopedFilter(userId, messageId, scope);
+        if (scoped is null)
+        {
+            scope = PartitionScope.Everything; // the whole read: what the scope's ranges would have taken and more
+        }
+        var filter = scoped ?? $"PartitionKey eq {KeyText.Literal(userId)} and (RowKey lt '{UserRows.IngestionEnd}'"
             + (messageId is null ? ")" : $" or RowKey eq {KeyText.Literal(UserRows.Dedupe(messageId))})");
         Profile? profile = null;
         ETag? profileTag = null, counterTag = null;
@@ -41,6 +56,11 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
         foreach (var row in Users.Query<TableEntity>(filter))
         {
             var key = row.RowKey;
+            Interlocked.Increment(ref _rowsRead);
+            if (key[0] == 'e')
+            {
+                Interlocked.Increment(ref _enrollmentRowsRead);
+            }
             switch (key[0])
             {
                 case 'e' when row.GetBoolean("Active") == true:
@@ -67,9 +87,81 @@ public sealed class TableUserPartition(JourneyTables tables) : IUserPartition, I
                     break;
             }
         }
+        if (!scope.IsEverything)
+        {
+            ReadKeyless(userId, scope, ledgers, active);
+        }
         return new UserSnapshot(
             userId, seen, profile, Versions.Write(profileTag, counterTag), history, TableEnrollmentStore.Oldest(active),
-            journeyId => ledgers.GetValueOrDefault(journeyId) ?? JourneyEntries.None, segments);
+            ledger => scope.HasLedger(ledger)
+                ? ledgers.GetValueOrDefault(ledger) ?? JourneyEntries.None
+                : throw new InvalidOperationException($"the entry ledger {ledger} of user {userId} is outside the read"),
+            segments);
+    }
+
+    /// <summary>Table Storage takes at most 15 comparisons in a filter: a scope that needs more reads everything.</summary>
+    private const int MaxComparisons = 15;
+
+    /// <summary>
+    /// The query of a scoped read (<see cref="PartitionScope"/>): history, memberships, profile and counter, the dedupe
+    /// row, and of the enrollment and ledger rows only the scope's ranges (active enrollments only). Null: read everything.
+    /// </summary>
+    private static string? ScopedFilter(string userId, string? messageId, PartitionScope scope)
+    {
+        if (scope.IsEverything)
+        {
+            return null;
+        }
+        // h|... then m|..., p and q: the rows every decision takes
+        var parts = new List<string> { $"({UserRows.Range("h|")})", $"(RowKey ge 'm|' and RowKey lt '{UserRows.IngestionEnd}')" };
+        var comparisons = 5;
+        if (messageId is not null)
+        {
+            parts.Add($"RowKey eq {KeyText.Literal(UserRows.Dedupe(messageId))}");
+            comparisons++;
+        }
+        var ledgers = new SortedSet<string>(scope.Ledgers, StringComparer.Ordinal);
+        foreach (var (journeyId, rows) in scope.Journeys)
+        {
+            var prefixes = rows.Whole ? [UserRows.EnrollmentPrefix(journeyId)] : rows.Keys.Select(k => UserRows.EnrollmentPrefix(journeyId, k));
+            foreach (var prefix in prefixes)
+            {
+                parts.Add($"({UserRows.Range(prefix)} and Active eq true)");
+                comparisons += 3;
+            }
+            if (!rows.Whole && rows.Keyless)
+            {
+                ledgers.Add(journeyId); // its count names the keyless enrollment that can be active
+            }
+        }
+        foreach (var ledger in ledgers)
+        {
+            parts.Add($"RowKey eq {KeyText.Literal(UserRows.Ledger(ledger))}");
+            comparisons++;
+        }
+        return comparisons > MaxComparisons ? null : $"PartitionKey eq {KeyText.Literal(userId)} and ({string.Join(" or ", parts)})";
+    }
+
+    /// <summary>
+    /// The keyless enrollment a scope asks for, of a keyed journey: only the latest keyless entry's can be active
+    /// (each entry checks the one before), so one point read, and only when the user has keyless entries there.
+    /// </summary>
+    private void ReadKeyless(string userId, PartitionScope scope, Dictionary<string, JourneyEntries> ledgers, List<EnrollmentState> active)
+    {
+        foreach (var (journeyId, rows) in scope.Journeys)
+        {
+            if (rows.Whole || !rows.Keyless || ledgers.GetValueOrDefault(journeyId) is not { At.Count: > 0 } entries)
+            {
+                continue;
+            }
+            var row = Users.GetEntityIfExists<TableEntity>(userId, UserRows.Enrollment(journeyId, entries.At.Count));
+            if (row.HasValue && row.Value!.GetBoolean("Active") == true)
+            {
+                Interlocked.Increment(ref _rowsRead);
+                Interlocked.Increment(ref _enrollmentRowsRead);
+                active.Add(TableEnrollmentStore.ToState(row.Value));
+            }
+        }
     }
 
     public CommitOutcome Commit(UserChanges changes)

@@ -16,7 +16,7 @@ namespace Journeys.Functions.Storage;
 /// m|{segment}                a streaming segment membership (present = member)
 /// p                          the profile (traits JSON)
 /// q                          the history sequence counter
-/// ---- the ingestion's partition read stops here: RowKey lt 'r' (plus its one dedupe row)
+/// ---- the ingestion's partition read stops here: RowKey lt 'r', of e| and l| only its scope's rows (plus its one dedupe row)
 /// r|{idempotencyKey}         a sent-mark: the message was delivered (the send activity checks it first)
 /// s|{ticks:D19}|{n}          a message sent (frequency caps)
 /// t|{ticks:D19}|{scope}|{n}  a trace record
@@ -69,6 +69,9 @@ internal static class UserRows
     }
 
     public static string EnrollmentPrefix(string journeyId) => $"e|{KeyText.Escape(journeyId)}|";
+
+    /// <summary>The rows of one key's enrollments of a keyed journey.</summary>
+    public static string EnrollmentPrefix(string journeyId, string key) => EnrollmentPrefix(journeyId) + EscapedKey(key) + "|";
 
     public static string History(long sequence) => "h|" + sequence.ToString("D12", CultureInfo.InvariantCulture);
 

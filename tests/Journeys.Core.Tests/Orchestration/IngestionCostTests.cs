@@ -173,11 +173,64 @@ public sealed class IngestionCostTests
         Assert.Single(stores.History.Get("u1"));
     }
 
+    private const string KeyedCart = """
+        {"id":"cart","entry":{"event":"CartAbandoned","key":"cartId"},"reentry":{"mode":"multiple"},"start":"wait",
+         "steps":{"wait":{"type":"waitFor","event":"Purchase","timeout":"P7D","onEvent":"done","onTimeout":"done"},"done":{"type":"exit"}}}
+        """;
+
+    /// <summary>Open enrollments of <paramref name="carts"/> keys, written into the stores as the entries would have.</summary>
+    internal static void OpenCarts(RuntimeStores stores, string user, int carts)
+    {
+        for (var i = 0; i < carts; i++)
+        {
+            var key = $"c{i}";
+            stores.Entries.Record(EntryKeys.Scope("cart", key), user, Times.At("09:00"));
+            stores.Enrollments.Save(new EnrollmentState
+            {
+                EnrollmentId = EnrollmentState.IdFor("cart", user, key, 1), JourneyId = "cart", Version = 1, UserId = user, EntryNo = 1,
+                EnteredAt = Times.At("09:00"), Key = key,
+            });
+        }
+    }
+
+    [Fact]
+    public void Ten_thousand_open_keys_are_not_read_for_an_unrelated_event_and_one_carts_event_reads_its_own()
+    {
+        var harness = AzureHarness.FromJson([KeyedCart]);
+        OpenCarts(harness.Stores, "many", 10_000);
+        harness.Ingest(Identify("many", "09:00", new { email = "m@example.com" }));
+        harness.Ingest(Identify("none", "09:00", new { email = "n@example.com" }));
+        long Rows(Action act)
+        {
+            var before = harness.Partition.EnrollmentRowsRead;
+            act();
+            return harness.Partition.EnrollmentRowsRead - before;
+        }
+        (int, int) cost = default;
+
+        var unrelated = Rows(() => cost = Cost(harness, () => harness.Ingest(Track("many", "PageViewed", "10:00"))));
+        Assert.Equal((0, (1, 1)), (unrelated, cost));
+        Assert.Equal((1, 1), Cost(harness, () => harness.Ingest(Track("none", "PageViewed", "10:00"))));
+        var identify = Rows(() => cost = Cost(harness, () => harness.Ingest(Identify("many", "10:01", new { firstName = "Ann" }))));
+        Assert.Equal((0, (1, 1)), (identify, cost));
+
+        // a purchase of one cart reads that cart's enrollment only (read, write, read after the wake) and wakes it alone
+        var purchase = Rows(() => cost = Cost(harness, () => harness.Ingest(Track("many", "Purchase", "10:02", new { cartId = "c42" }))));
+        Assert.Equal((1, (2, 1)), (purchase, cost)); // its row; the read after the wake finds it gone (it exits on the purchase)
+        Assert.Equal(1, harness.Deliveries);
+
+        // a new cart enters: its key has no enrollment yet, so nothing of the 10,000 is read
+        var entry = Rows(() => cost = Cost(harness, () => harness.Ingest(Track("many", "CartAbandoned", "10:03", new { cartId = "new" }))));
+        Assert.Equal((1, (2, 2)), (entry, cost)); // the read after the entry finds the new one
+        Assert.Equal(1, harness.Starts);
+        Assert.Equal(10_000, harness.Stores.Enrollments.ActiveFor("many").Count); // c42 left, the new one came
+    }
+
     private sealed class ConflictOnce(StoreUserPartition inner) : IUserPartition
     {
         public int Commits { get; private set; }
 
-        public UserSnapshot Load(string userId, string? messageId) => inner.Load(userId, messageId);
+        public UserSnapshot Load(string userId, string? messageId, PartitionScope scope) => inner.Load(userId, messageId, scope);
 
         public CommitOutcome Commit(UserChanges changes) => ++Commits == 1 ? CommitOutcome.Conflict : inner.Commit(changes);
 
