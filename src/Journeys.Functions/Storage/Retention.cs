@@ -33,6 +33,8 @@ public sealed class Retention(JourneyTables tables, TimeProvider time)
         // history rows keep their sequence numbers: the counter row stays, so sequences never repeat
         deleted += Delete(tables.Users, $"{UserRows.Range("h|")} and Timestamp lt {Since(now - policy.History)}");
         deleted += Delete(tables.DeadLetters, $"Timestamp lt {Since(now - policy.DeadLetters)}");
+        // a report (an open can come weeks after the send) finds its enrollment here: kept as long as the trace it adds to
+        deleted += Delete(tables.AcsMessages, $"Timestamp lt {Since(now - policy.Traces)}");
         return deleted;
     }
 
