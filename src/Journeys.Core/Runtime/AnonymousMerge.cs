@@ -24,6 +24,13 @@ public static class AnonymousMerge
         }
     }
 
+    /// <summary>The dedupe key of one anonymous id's merge into one user: each pair merges once, in every runtime.</summary>
+    public static string PairKey(string anonymousId, string userId) => $"merge\u001f{anonymousId}\u001f{userId}";
+
+    /// <summary>The user's profile after the merge: the anonymous traits, then the user's own over them (the user's win).</summary>
+    public static Profile Traits(string userId, Profile anonymous, Profile? user) =>
+        Profile.Empty(userId).Merge(anonymous.TraitsValue).Merge(user?.TraitsValue ?? CustomerEvent.EmptyObject);
+
     public static void Merge(IUserPartition users, string anonymousId, string userId)
     {
         var anonymous = users.Load(anonymousId, null);
@@ -31,8 +38,7 @@ public static class AnonymousMerge
         {
             return; // no anonymous profile: nothing to merge
         }
-        var traits = anonymous.Profile.TraitsValue;
-        var pair = $"merge\u001f{anonymousId}\u001f{userId}";
+        var pair = PairKey(anonymousId, userId);
         var user = users.Load(userId, pair);
         if (user.Seen)
         {
@@ -45,7 +51,7 @@ public static class AnonymousMerge
                 Appended: new HistoryEvent(u.LastSequence + 1, h.Event, h.Timestamp, h.Properties), ProcessedAt: h.Timestamp, HistoryOnly: true));
         }
         Commit(users, ref user, u => new UserChanges(
-            userId, pair, Profile.Empty(userId).Merge(traits).Merge(u.Profile?.TraitsValue ?? CustomerEvent.EmptyObject), u.ProfileVersion));
+            userId, pair, Traits(userId, anonymous.Profile, u.Profile), u.ProfileVersion));
     }
 
     /// <summary>One commit, decided on the partition as it is: a conflict reads it again; a duplicate was done before.</summary>

@@ -182,14 +182,11 @@ public sealed class JourneyRuntime
     public void MergeAnonymous(string anonymousId, string userId)
     {
         if (anonymousId == userId || _stores.Profiles.Find(anonymousId) is not { } anonymous
-            || !_stores.Dedupe.TryAdd("merge\u001f" + anonymousId + "\u001f" + userId))
+            || !_stores.Dedupe.TryAdd(AnonymousMerge.PairKey(anonymousId, userId)))
         {
             return;
         }
-        var user = _stores.Profiles.Find(userId);
-        var merged = Profile.Empty(userId).Merge(anonymous.TraitsValue);
-        if (user is not null) merged = merged.Merge(user.TraitsValue);
-        _stores.Profiles.Save(merged);
+        _stores.Profiles.Save(AnonymousMerge.Traits(userId, anonymous, _stores.Profiles.Find(userId)));
         foreach (var h in _stores.History.Get(anonymousId))
         {
             _stores.History.Append(userId, h.Event, h.Timestamp, h.Properties);
