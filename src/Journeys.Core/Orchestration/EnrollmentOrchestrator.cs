@@ -13,8 +13,9 @@ namespace Journeys.Core.Orchestration;
 /// changes nothing: every start, every timer and every wake pulls first. One waiter is kept outstanding at a
 /// time (Durable hands a raised event to the oldest waiter), raced with a timer for the state's
 /// <see cref="EnrollmentState.NextWake"/>; the losing timer is cancelled. The first pull claims the enrollment
-/// with a token from <see cref="IOrchestrationContext.NewGuid"/>: a run of the same instance id with another
-/// token (re-scheduled after it finished, or restarted) exits with no effects. Definitions come through
+/// with the token its input carries (<see cref="OrchestrationInput.Claim"/>, made by the scheduler, the same in a
+/// redelivered start): a run of the same instance id with another token (re-scheduled after it finished, or
+/// restarted) exits with no effects. Definitions come through
 /// <see cref="ActivityNames.LoadDefinition"/>: no I/O in this code.
 /// </summary>
 public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
@@ -38,7 +39,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
     {
         var input = OrchestrationJson.ReadInput(inputJson);
         var state = input.State;
-        var claim = input.Claim ?? context.NewGuid().ToString("N");
+        var claim = input.Claim ?? context.NewGuid().ToString("N"); // only inputs scheduled before the token was carried
         var cursor = input.LastSequence;
         var lastAt = input.LastAt;
 

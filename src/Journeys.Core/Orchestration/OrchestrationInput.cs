@@ -10,8 +10,16 @@ namespace Journeys.Core.Orchestration;
 /// <param name="LastSequence">The cursor: the last of the user's events handled (the next pull starts after it).</param>
 /// <param name="LastAt">The last input's time: inputs never go back in time, as in the single-node runtime.</param>
 /// <param name="Generation">How many times the orchestration continued as new (for logs and tests).</param>
-/// <param name="Claim">The claim token of this enrollment's run (null until the first execution makes it).</param>
+/// <param name="Claim">
+/// The claim token of this enrollment's run, made by whoever schedules the instance and carried through every
+/// <c>ContinueAsNew</c>. It must come with the input, not from the orchestration: Durable's Azure Storage
+/// backend enqueues an episode's activities before it checkpoints the episode's history, so a crash in between
+/// runs the first episode again, at a new time, after its pull has already claimed the enrollment; a token made
+/// there with <c>NewGuid</c> (seeded by the episode's time) would differ and the run would abandon its own
+/// enrollment. Null only in inputs scheduled before the token was carried (the run then makes one).
+/// </param>
 public sealed record OrchestrationInput(EnrollmentState State, bool Started, long LastSequence, DateTimeOffset LastAt, int Generation, string? Claim = null)
 {
-    public static OrchestrationInput Start(EnrollmentState state) => new(state, false, state.EntrySequence, state.EnteredAt, 0);
+    /// <param name="claim">A token no other scheduling of this instance id uses (a new GUID per schedule call).</param>
+    public static OrchestrationInput Start(EnrollmentState state, string claim) => new(state, false, state.EntrySequence, state.EnteredAt, 0, claim);
 }

@@ -48,7 +48,8 @@ public sealed class BufferedSignals : IEnrollmentSignals
             {
                 await client.ScheduleNewOrchestrationInstanceAsync(
                     ActivityNames.Orchestrator,
-                    OrchestrationJson.Write(OrchestrationInput.Start(state)),
+                    // the claim is made here, once per schedule call: a redelivered start message carries the same one
+                    OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))),
                     new StartOrchestrationOptions(InstanceId: state.EnrollmentId),
                     cancellation);
                 return;

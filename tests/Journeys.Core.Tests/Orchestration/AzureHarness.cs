@@ -146,7 +146,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         // as the Functions app: start only when no instance has the id (never rely on id dedupe)
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
         }
         Host.RunUntilIdle();
     }
@@ -156,7 +156,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Deliveries++;
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
         }
         else if (DeliverWake(state.EnrollmentId))
         {
@@ -239,7 +239,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             harness.Starts++;
             if (!harness.Host.Instances.ContainsKey(state.EnrollmentId))
             {
-                harness.Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state)));
+                harness.Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
             }
             else
             {

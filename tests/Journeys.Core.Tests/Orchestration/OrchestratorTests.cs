@@ -111,7 +111,7 @@ public sealed class OrchestratorTests
         var state = harness.Stores.Enrollments.Get(id)!;
 
         // Durable starts a finished id over: the new run's claim token is not the enrollment's
-        Assert.True(harness.Host.Start(id, OrchestrationJson.Write(OrchestrationInput.Start(state with { Status = EnrollmentStatus.Active }))));
+        Assert.True(harness.Host.Start(id, OrchestrationJson.Write(OrchestrationInput.Start(state with { Status = EnrollmentStatus.Active }, Guid.NewGuid().ToString("N")))));
         harness.Host.RunUntilIdle();
 
         Assert.Equal(before, harness.Trace.Count);

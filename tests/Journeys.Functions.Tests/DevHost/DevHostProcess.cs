@@ -104,8 +104,11 @@ internal sealed class DevHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Until <paramref name="count"/> reaches <paramref name="expected"/>; on a timeout, fails with the last count and the host's output.</summary>
-    public async Task WaitForAsync(Func<Task<int>> count, int expected, CancellationToken cancellation)
+    /// <summary>
+    /// Until <paramref name="count"/> reaches <paramref name="expected"/>; on a timeout, fails with the last count,
+    /// what <paramref name="describe"/> says of the state then, and the host's output.
+    /// </summary>
+    public async Task WaitForAsync(Func<Task<int>> count, int expected, CancellationToken cancellation, Func<CancellationToken, Task<string>>? describe = null)
     {
         var last = -1;
         try
@@ -117,7 +120,20 @@ internal sealed class DevHostProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"timed out at {last} of {expected}\n{Output}");
+            var state = "";
+            if (describe is not null)
+            {
+                using var more = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try
+                {
+                    state = await describe(more.Token) + "\n";
+                }
+                catch (Exception e)
+                {
+                    state = $"(no state: {e.Message})\n";
+                }
+            }
+            Assert.Fail($"timed out at {last} of {expected}\n{state}{Output}");
         }
     }
 

@@ -81,7 +81,7 @@ public sealed class DevHostTests
             // events keep arriving after the restart
             var more = await PostAsync(host, Events("r", 10), timeout.Token);
             Assert.Equal(20, more.GetProperty("accepted").GetInt32());
-            await host.WaitForAsync(() => CountAsync(host, "completed", timeout.Token), users + 10, timeout.Token);
+            await host.WaitForAsync(() => CountAsync(host, "completed", timeout.Token), users + 10, timeout.Token, c => UnfinishedAsync(host, c));
             // "completed" is traced when the last decision is applied, before its send activity runs: a send the kill
             // interrupted comes back when its work item's visibility timeout (30 s) runs out
             while (run.OutboxKeys().Count < users + 10)
@@ -132,6 +132,18 @@ public sealed class DevHostTests
         var body = await response.Content.ReadAsStringAsync(cancellation);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {body}\n{host.Output}");
         return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>The users who entered the test journey and have not completed it, with the last record of each.</summary>
+    private static async Task<string> UnfinishedAsync(DevHostProcess host, CancellationToken cancellation)
+    {
+        var byUser = (await host.TraceAsync("journey=ping", cancellation))
+            .Select(l => (Line: l, Root: JsonDocument.Parse(l).RootElement))
+            .GroupBy(r => r.Root.GetProperty("user").GetString()!)
+            .Where(g => g.All(r => r.Root.GetProperty("kind").GetString() != "completed"))
+            .Select(g => g.Last().Line)
+            .ToList();
+        return $"not completed ({byUser.Count}):\n" + string.Join("\n", byUser);
     }
 
     /// <summary>Trace records of one kind for the test journey, from the dev host's trace route.</summary>

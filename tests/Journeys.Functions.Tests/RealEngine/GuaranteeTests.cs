@@ -86,7 +86,7 @@ public sealed class GuaranteeTests
 
         // Durable starts a finished id over (both backends): the new run's claim is not the enrollment's
         await host.Client.ScheduleNewOrchestrationInstanceAsync(
-            ActivityNames.Orchestrator, OrchestrationJson.Write(OrchestrationInput.Start(initial)), new Microsoft.DurableTask.StartOrchestrationOptions(InstanceId: id));
+            ActivityNames.Orchestrator, OrchestrationJson.Write(OrchestrationInput.Start(initial, Guid.NewGuid().ToString("N"))), new Microsoft.DurableTask.StartOrchestrationOptions(InstanceId: id));
         var rerun = await host.WaitForCompletionAsync(id, Limit);
 
         Assert.Equal(EnrollmentOrchestrator.NotOwned, rerun.ReadOutputAs<string>());
@@ -186,6 +186,36 @@ public sealed class GuaranteeTests
         Assert.Equal("ok", await host.Functions.Send(json, CancellationToken.None));
         Assert.Equal("sent-before", await host.Functions.Send(json, CancellationToken.None));
         Assert.Equal(1, host.DeliveriesOf(message.IdempotencyKey));
+    }
+
+    /// <remarks>
+    /// Durable's Azure Storage backend enqueues an episode's activities before it checkpoints the episode's
+    /// history; killed in between, the first pull has run and claimed the enrollment while the start message
+    /// comes back (after its visibility timeout) and runs the first episode again, at a new time. The test
+    /// does what that crash leaves: the enrollment recorded, its first pull run with the start input's claim,
+    /// then the same start input scheduled. The real engine's second first episode must find itself the owner.
+    /// </remarks>
+    [Theory]
+    [InlineData(Backend.InMemory)]
+    [InlineData(Backend.AzureStorage)]
+    public async Task A_first_episode_run_again_after_its_pull_claimed_keeps_its_claim(Backend backend)
+    {
+        await using var host = await RealEngineHost.StartAsync(backend, Journeys(TwoHooks));
+        host.IngestThenCrash(Track("m1", "u1", "Go"));
+        var state = host.Enrollments("u1").Single();
+        var input = OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"));
+        var firstPull = OrchestrationJson.ReadPull(host.Functions.Pull(OrchestrationJson.Write(
+            new PullRequest(state.EnrollmentId, state.UserId, input.LastSequence, input.Claim!, DateTimeOffset.MaxValue))));
+        Assert.True(firstPull.Owned);
+
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            ActivityNames.Orchestrator, OrchestrationJson.Write(input), new Microsoft.DurableTask.StartOrchestrationOptions(InstanceId: state.EnrollmentId));
+        var run = await host.WaitForCompletionAsync(state.EnrollmentId, Limit);
+
+        Assert.Equal("Completed", run.ReadOutputAs<string>());
+        Assert.Equal(["entered", "sent", "sent", "completed"], Kinds(host.TraceLines("u1")));
+        Assert.Equal(2, host.Delivery.Delivered.Select(m => m.IdempotencyKey).Distinct().Count());
+        Assert.Equal(2, host.Delivery.Delivered.Count);
     }
 
     private static string[] Kinds(IReadOnlyList<string> lines) =>
