@@ -1,4 +1,3 @@
-using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Hosting.Settings;
 using Microsoft.Extensions.Configuration;
@@ -42,19 +41,13 @@ public sealed record JourneysSettings(
     public static EngineOptions ReadPolicies(string? value, string? baseDirectory = null)
     {
         var options = SendPolicySettings.Load(PoliciesSetting, value, baseDirectory ?? AppContext.BaseDirectory);
-        var unsupported = Unsupported(options, string.IsNullOrWhiteSpace(value) || value.TrimStart().StartsWith('{') ? PoliciesSetting : value);
+        var unsupported = AzureSupport.Settings(options, string.IsNullOrWhiteSpace(value) || value.TrimStart().StartsWith('{') ? PoliciesSetting : value);
         if (unsupported.Count > 0)
         {
             throw new InvalidDataException(string.Join(Environment.NewLine, unsupported));
         }
         return options;
     }
-
-    /// <summary>What the Azure runtime does not apply of <paramref name="options"/> (docs/azure.md, "Send policies").</summary>
-    public static IReadOnlyList<DefinitionProblem> Unsupported(EngineOptions options, string file) =>
-        options.RateLimits.Count > 0
-            ? [new DefinitionProblem(file, "$.rateLimits", "rate limits are not applied by the Azure runtime yet (docs/azure.md, \"Send policies\"); remove them, or run journeys serve")]
-            : [];
 
     private static Uri? Uri(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value, UriKind.Absolute);
 }

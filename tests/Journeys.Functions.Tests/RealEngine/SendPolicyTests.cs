@@ -65,10 +65,31 @@ public sealed class SendPolicyTests
     public void Settings_the_Azure_runtime_does_not_apply_stop_the_app_from_starting()
     {
         var refused = Assert.Throws<InvalidDataException>(() => JourneysSettings.From(Configuration("""{"rateLimits": {"email": {"perMinute": 10}}}""")));
-        Assert.Equal("Journeys__settings: $.rateLimits: rate limits are not applied by the Azure runtime yet (docs/azure.md, \"Send policies\"); remove them, or run journeys serve", refused.Message);
+        Assert.Equal("Journeys__settings: $.rateLimits: rate limits are not applied by the Azure runtime yet (docs/azure.md, \"Send policies on Azure\"); remove them, or run journeys serve", refused.Message);
 
         var invalid = Assert.Throws<InvalidDataException>(() => JourneysSettings.From(Configuration("""{"globalControl": {"percent": 100}}""")));
         Assert.Equal("Journeys__settings: $.globalControl.percent: 'percent' must be a number above 0 and below 100", invalid.Message);
+    }
+
+    [Fact]
+    public void A_journey_whose_experiment_chooses_a_winner_is_not_published_on_Azure()
+    {
+        const string experiment = """
+            {"id":"exp","entry":{"event":"Go"},"goal":{"event":"Bought"},"start":"pick",
+             "steps":{"pick":{"type":"split","experiment":{"metric":"goal","window":"P7D","winner":{"after":"P14D","minPerPath":500}},
+                              "paths":[{"name":"control","percent":50,"control":true,"next":null},{"name":"hook","percent":50,"next":"hook"}]},
+                      "hook":{"type":"send","channel":"webhook","content":{"url":"https://example.test/h"}}}}
+            """;
+        var catalog = new Storage.DefinitionCatalog(new Azurite().Tables, TimeProvider.System);
+        Assert.True(DefinitionReader.ReadJourney("exp.journey.json", experiment).Problems.Count == 0); // valid for serve
+
+        var (version, problems) = catalog.Publish("exp", experiment);
+
+        Assert.Null(version);
+        Assert.Equal("exp.journey.json: $.steps.pick.experiment.winner: choosing an experiment's winner is not done by the Azure runtime yet (docs/azure.md, \"Send policies on Azure\"); remove 'winner' (the readout still works), or run journeys serve",
+            Assert.Single(problems).ToString());
+        // without a winner the same experiment publishes
+        Assert.Equal(1, catalog.Publish("exp", experiment.Replace(""","winner":{"after":"P14D","minPerPath":500}""", "", StringComparison.Ordinal)).Version);
     }
 
     [Fact]
