@@ -72,6 +72,19 @@ public sealed class SendPolicyTests
     }
 
     [Fact]
+    public async Task The_dev_host_takes_the_same_settings_and_refuses_what_Azure_does_not_apply()
+    {
+        const string rates = """{"rateLimits": {"email": {"perMinute": 10}}}""";
+        var (options, error) = DevHost.DevHostOptions.Parse(["--settings", rates, "--urls", "http://127.0.0.1:0"]);
+        Assert.Null(error);
+        Assert.Equal(rates, options!.Settings);
+
+        // refused before the sidecar or any table is touched: exit code 1, as for bad definitions
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await DevHost.DevHost.RunAsync(options, timeout.Token));
+    }
+
+    [Fact]
     public void A_journey_whose_experiment_chooses_a_winner_is_not_published_on_Azure()
     {
         const string experiment = """
