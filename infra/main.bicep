@@ -79,6 +79,9 @@ param acsSmsFrom string = ''
 @description('What the app identity gets on the ACS resource: "sender" = a custom role with only CommunicationServices/Read and /Write (needs permission to create role definitions); "contributor" = the built-in Contributor role on that one resource, as ACS documents it.')
 param acsRole string = 'sender'
 
+@description('Send policies, the settings JSON of journeys serve (schemas/settings.schema.json): quietHours, frequencyCap, globalControl. Empty: none. The app refuses to start on settings it does not apply (docs/azure.md, "Send policies").')
+param sendPolicies string = ''
+
 @allowed([
   '10.0'
   '9.0'
@@ -228,6 +231,7 @@ module functionApp 'modules/functionapp.bicep' = {
     acsEndpoint: communication.outputs.endpoint
     acsEmailSender: communication.outputs.emailSender
     acsSmsFrom: acsSmsFrom
+    sendPolicies: sendPolicies
     runtimeVersion: functionRuntimeVersion
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount

@@ -22,6 +22,8 @@ param eventHubConsumerGroup string
 param acsEndpoint string
 param acsEmailSender string
 param acsSmsFrom string = ''
+@description('The settings JSON of send policies (Journeys__settings); empty: none.')
+param sendPolicies string = ''
 
 param runtimeVersion string = '10.0'
 param instanceMemoryMB int = 2048
@@ -119,6 +121,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       // Built-in tracking: where mail clients reach the app's t/o and t/c routes. The HMAC key is
       // not a setting: the app makes it in its own secrets table on first use.
       Tracking__baseUrl: 'https://${app.properties.defaultHostName}/api'
+
+      // Send policies (quiet hours, frequency cap, global control): serve's settings JSON, read once at
+      // startup; empty means none.
+      Journeys__settings: sendPolicies
 
       // DefaultAzureCredential picks the user-assigned identity with this.
       AZURE_CLIENT_ID: identityClientId

@@ -52,6 +52,11 @@ public sealed class DevHost : IAsyncDisposable
             Console.Error.WriteLine(e.Message);
             return 1;
         }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            Console.Error.WriteLine($"--settings: {e.Message}");
+            return 1;
+        }
         if (options.ParentProcessId is { } parent)
         {
             _ = ExitWithAsync(parent);
@@ -69,6 +74,8 @@ public sealed class DevHost : IAsyncDisposable
         // storage round trip, so without this the pool grows by about one thread a second under load
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, options.Concurrency), Math.Max(io, options.Concurrency));
+        // the send policies first: settings the Azure runtime would refuse stop the dev host before anything starts
+        var policies = JourneysSettings.ReadPolicies(options.Settings, Directory.GetCurrentDirectory());
         var sidecar = await DurableSidecar.StartAsync(options, ConfigureLogging, cancellation);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
 
@@ -78,7 +85,7 @@ public sealed class DevHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = DevHostEndpoints.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
-        builder.Services.AddJourneysAzure(new JourneysSettings(null, options.Storage, null, null, null, null), options.TablePrefix);
+        builder.Services.AddJourneysAzure(new JourneysSettings(null, options.Storage, null, null, null, null, policies), options.TablePrefix);
         var outbox = new OutboxFileChannel(options.Outbox);
         builder.Services.AddSingleton(outbox);
         builder.Services.Replace(ServiceDescriptor.Singleton<IMessageDelivery>(outbox));

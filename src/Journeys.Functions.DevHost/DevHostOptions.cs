@@ -20,6 +20,9 @@ public sealed record DevHostOptions
     /// <summary>When set, every <c>/v1</c> route needs it (<c>X-Api-Key</c>; the Segment routes also take it as the write key), as serve's <c>--api-key</c>.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>Send policies, as the app setting <c>Journeys__settings</c> takes them: a JSON file (relative to the working folder) or the JSON itself.</summary>
+    public string? Settings { get; init; }
+
     /// <summary>Durable's control-queue partitions (orchestrations are spread over them; one worker owns all here).</summary>
     public int Partitions { get; init; } = 4;
 
@@ -54,6 +57,7 @@ public sealed record DevHostOptions
                 case "--task-hub": options = options with { TaskHub = value }; break;
                 case "--table-prefix": options = options with { TablePrefix = value }; break;
                 case "--api-key": options = options with { ApiKey = value }; break;
+                case "--settings": options = options with { Settings = value }; break;
                 case "--partitions" when int.TryParse(value, out var p) && p is >= 1 and <= 16: options = options with { Partitions = p }; break;
                 case "--parent-pid" when int.TryParse(value, out var pid): options = options with { ParentProcessId = pid }; break;
                 case "--concurrency" when int.TryParse(value, out var c) && c >= 1: options = options with { Concurrency = c }; break;
@@ -65,7 +69,7 @@ public sealed record DevHostOptions
 
     public const string Usage =
         "usage: Journeys.Functions.DevHost [--urls URL] [--storage CONN] [--definitions DIR] [--outbox FILE] [--task-hub NAME]\n" +
-        "                                  [--api-key KEY] [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N] [--parent-pid PID]";
+        "                                  [--api-key KEY] [--settings FILE|JSON] [--table-prefix PREFIX] [--partitions 1-16] [--concurrency N] [--parent-pid PID]";
 
     /// <summary>The repository's samples/ folder, found upwards from the working directory; else ./samples.</summary>
     private static string DefaultDefinitions()

@@ -41,7 +41,8 @@ public static class JourneysAzureServices
         services.AddSingleton<DefinitionCatalog>();
         services.AddSingleton<TableTraceOutput>();
         services.AddSingleton<TableUserPartition>();
-        services.AddSingleton(EngineOptions.Default);
+        services.AddSingleton<TableEntryCounters>();
+        services.AddSingleton(settings.Policies ?? EngineOptions.Default); // the send policies of Journeys__settings, read once at startup
         services.AddSingleton(sp => new EnrollmentActivities(
             sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>()));
         services.AddSingleton(sp =>

@@ -60,7 +60,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         _serveHttp = new HttpClient { BaseAddress = new Uri(_serve.Addresses[0]) };
 
         var catalog = new DefinitionCatalog(_azurite.Tables, TimeProvider.System);
-        _ingestors = new IngestorFactory(catalog, new TableUserPartition(_azurite.Tables), new TableTraceOutput(_azurite.Tables));
+        _ingestors = new IngestorFactory(catalog, new TableUserPartition(_azurite.Tables), new TableTraceOutput(_azurite.Tables), new TableEntryCounters(_azurite.Tables));
         _durable.Setup(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object?>(), It.IsAny<StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((TaskName _, object? _, StartOrchestrationOptions? o, CancellationToken _) => o!.InstanceId!);
         // as the dev host maps it: the backend from DI (with the Durable client registered there)

@@ -42,7 +42,7 @@ public sealed class EventHubsBodyParsingTests
         var catalog = new DefinitionCatalog(azurite.Tables, TimeProvider.System);
         var users = new TableUserPartition(azurite.Tables);
         var ingestion = new EventIngestion(
-            new IngestorFactory(catalog, users, new TableTraceOutput(azurite.Tables)),
+            new IngestorFactory(catalog, users, new TableTraceOutput(azurite.Tables), new TableEntryCounters(azurite.Tables)),
             new DeadLetters(azurite.Tables, TimeProvider.System), TimeProvider.System, NullLogger<EventIngestion>.Instance);
         var durable = new Mock<DurableTaskClient>(MockBehavior.Loose, "test").Object;
 

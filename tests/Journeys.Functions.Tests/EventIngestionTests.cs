@@ -31,7 +31,7 @@ public sealed class EventIngestionTests
         durable.Setup(c => c.GetInstanceAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((string id, bool _, CancellationToken _) => scheduled.Contains(id) ? new OrchestrationMetadata(ActivityNames.Orchestrator, id) { RuntimeStatus = OrchestrationRuntimeStatus.Running } : null);
         var ingestion = new EventIngestion(
-            new IngestorFactory(catalog, new TableUserPartition(azurite.Tables), new TableTraceOutput(azurite.Tables)),
+            new IngestorFactory(catalog, new TableUserPartition(azurite.Tables), new TableTraceOutput(azurite.Tables), new TableEntryCounters(azurite.Tables)),
             new DeadLetters(azurite.Tables, TimeProvider.System),
             TimeProvider.System,
             NullLogger<EventIngestion>.Instance);
@@ -68,7 +68,7 @@ public sealed class EventIngestionTests
         durable.Setup(c => c.GetInstancesAsync(It.IsAny<string>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((OrchestrationMetadata?)null);
         var ingestion = new EventIngestion(
-            new IngestorFactory(catalog, new TableUserPartition(azurite.Tables), new TableTraceOutput(azurite.Tables)),
+            new IngestorFactory(catalog, new TableUserPartition(azurite.Tables), new TableTraceOutput(azurite.Tables), new TableEntryCounters(azurite.Tables)),
             new DeadLetters(azurite.Tables, TimeProvider.System), TimeProvider.System, NullLogger<EventIngestion>.Instance);
 
         var counts = await ingestion.IngestAsync([

@@ -18,9 +18,13 @@ public sealed class EventIngestor(
     IUserPartition users,
     IEnrollmentSignals signals,
     IRuntimeOutput output,
-    Func<string, bool>? isPaused = null)
+    Func<string, bool>? isPaused = null,
+    IEntryCounters? counters = null)
 {
     private const int MaxAttempts = 5;
+
+    /// <summary>Entries of journeys with <c>limits</c>, counted across every ingestion instance; in memory when none is given (one process).</summary>
+    private readonly IEntryCounters _counters = counters ?? new InMemory.InMemoryJourneyCounters();
 
     /// <summary>Processes one event at <paramref name="at"/> (the caller's clock; never earlier than the previous event's).</summary>
     public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
@@ -251,11 +255,20 @@ public sealed class EventIngestor(
         }
         var key = EntryRules.KeyOf(journey, entryEvent);
         var scope = EntryRules.Scope(journey, key);
+        var counted = false;
         for (var attempt = 1; ; attempt++)
         {
             var entries = snapshot.EntriesOf(scope);
             var reason = EntryRules.Admission(journey, at, Context(snapshot, entryEvent?.Properties ?? CustomerEvent.EmptyObject, at))
                 ?? EntryRules.Reentry(journey, at, IsActive(journey, snapshot, key, entries.At), entries.At);
+            // limits last (after cap, as the single-node runtime checks them), counted before the entry is recorded: a
+            // crash or a lost ledger race in between leaves one count with no entry, never an entry beyond a limit;
+            // counted once per call, however often the ledger race makes it decide again
+            if (reason is null && !counted && journey.Definition.Limits is { } limits)
+            {
+                counted = _counters.TryRecordEntry(journey.Id, at, limits);
+                reason = counted ? null : TraceReason.Limit;
+            }
             if (reason is not null)
             {
                 output.Trace(new TraceRecord(at, snapshot.UserId, journey.Id, TraceKind.Rejected, Reason: reason));

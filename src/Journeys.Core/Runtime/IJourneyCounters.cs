@@ -12,15 +12,8 @@ public readonly record struct ExperimentAssignment(string Path, DateTimeOffset A
 /// channel's next free slot. The engine reads them through <see cref="ISharedCounts"/>; the runtime writes them
 /// from the engine's effects, in the same transaction as the step that caused them in a durable store.
 /// </summary>
-public interface IJourneyCounters : ISharedCounts
+public interface IJourneyCounters : IEntryCounters, ISharedCounts
 {
-    long EntriesTotal(string journeyId);
-
-    /// <summary>Entries into the journey on the UTC calendar day <paramref name="day"/>.</summary>
-    long EntriesOn(string journeyId, DateOnly day);
-
-    void RecordEntry(string journeyId, DateTimeOffset at);
-
     ExperimentAssignment? Assignment(string journeyId, string stepId, string userId);
 
     /// <summary>Counts an entry into the path and makes it the user's assignment (a re-entry replaces the previous one); the first sets the experiment's start.</summary>

@@ -53,9 +53,13 @@ public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
         {
             return (null, loaded.Problems);
         }
-        if (loaded.Journeys.All(j => j.Id != journeyId))
+        if (loaded.Journeys.FirstOrDefault(j => j.Id == journeyId) is not { } published)
         {
             throw new ArgumentException("the definition's id does not match the route");
+        }
+        if (AzureSupport.Journey(published, $"{journeyId}{DefinitionLoader.JourneySuffix}") is { Count: > 0 } unsupported)
+        {
+            return (null, unsupported);
         }
         while (true)
         {

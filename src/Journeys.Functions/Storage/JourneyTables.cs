@@ -19,6 +19,9 @@ public sealed class JourneyTables
     /// <summary>Each ACS send's operation id to its message (Channels/AcsMessageMap): how delivery and engagement reports find their enrollment.</summary>
     public const string AcsMessagesTable = "acsmessages";
 
+    /// <summary>Counts across users: entries per journey and UTC day, for journeys' <c>limits</c> (Storage/TableEntryCounters).</summary>
+    public const string CountersTable = "counters";
+
     /// <summary>Secrets the app makes for itself on first use (the tracking key: Channels/AzureTracking), never in configuration.</summary>
     public const string SecretsTable = "secrets";
 
@@ -55,6 +58,8 @@ public sealed class JourneyTables
     public TableClient AcsMessages => Table(AcsMessagesTable);
 
     public TableClient Secrets => Table(SecretsTable);
+
+    public TableClient Counters => Table(CountersTable);
 
     public RuntimeStores Stores() => new(
         new TableProfileStore(Users),

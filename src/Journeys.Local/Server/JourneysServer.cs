@@ -2,6 +2,7 @@ using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Local.Server.Delivery;
 using Journeys.Hosting.Api;
+using Journeys.Hosting.Settings;
 using Journeys.Hosting.Tracking;
 using Journeys.Local.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -80,16 +81,7 @@ public sealed class JourneysServer : IAsyncDisposable
         {
             throw new DirectoryNotFoundException($"{definitions}: no such definitions folder");
         }
-        var engineOptions = EngineOptions.Default;
-        if (options.Settings is { } settingsFile)
-        {
-            var (read, problems) = EngineSettingsReader.Read(settingsFile, File.ReadAllText(settingsFile));
-            if (problems.Count > 0)
-            {
-                throw new InvalidDataException(string.Join(Environment.NewLine, problems));
-            }
-            engineOptions = read;
-        }
+        var engineOptions = SendPolicySettings.Load("Journeys:Settings", options.Settings, Directory.GetCurrentDirectory());
 
         var files = DataFiles.Prepare(options);
         DataFileLock fileLock;

@@ -17,7 +17,7 @@ public sealed class ServerOptions
     /// <summary>When set, every <c>/v1</c> request must carry it in the <c>X-Api-Key</c> header.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>A JSON file of send policies (quiet hours, frequency cap), as for <c>simulate --settings</c>.</summary>
+    /// <summary>Send policies (quiet hours, frequency cap, global control, rate limits): a JSON file, as for <c>simulate --settings</c>, or the JSON itself (<see cref="Journeys.Hosting.Settings.SendPolicySettings"/>).</summary>
     public string? Settings { get; set; }
 
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;

@@ -30,7 +30,8 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
 
     /// <param name="users">The partition store; by default one over <paramref name="stores"/> that counts transactions.
     /// It must also be the orchestrations' <see cref="IEnrollmentPartition"/>.</param>
-    public AzureHarness(IReadOnlyList<(string File, string Json)> sources, RuntimeStores stores, IUserPartition? users, EngineOptions? options = null, int maxIterations = 32)
+    /// <param name="counters">Entries of journeys with limits, shared by the ingestion and the jump activities; in memory by default.</param>
+    public AzureHarness(IReadOnlyList<(string File, string Json)> sources, RuntimeStores stores, IUserPartition? users, EngineOptions? options = null, int maxIterations = 32, IEntryCounters? counters = null)
     {
         var loaded = DefinitionLoader.Load(sources);
         if (!loaded.IsValid)
@@ -53,11 +54,12 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Stores = stores;
         Partition = new StoreUserPartition(Stores);
         var partition = users ?? Partition;
-        Ingestor = new EventIngestor(() => definitions, partition, this, this);
+        counters ??= new InMemoryJourneyCounters();
+        Ingestor = new EventIngestor(() => definitions, partition, this, this, counters: counters);
         var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Add) { MaxIterations = maxIterations };
         // a jump activity runs inside an orchestration's episode: its start is queued, the host runs it after
-        var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this);
+        var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this, counters: counters);
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
             [ActivityNames.Pull] = activities.Pull,

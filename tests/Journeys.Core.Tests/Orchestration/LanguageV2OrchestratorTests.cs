@@ -57,6 +57,28 @@ public sealed class LanguageV2OrchestratorTests
         return ([.. serve.Lines], [.. harness.Trace.Select(TraceText.Line)], harness);
     }
 
+    [Fact]
+    public void Entry_limits_reject_as_the_single_node_runtime_does_after_cap()
+    {
+        const string limited = """
+            {"id":"l","entry":{"event":"Go"},"reentry":{"mode":"multiple","cap":{"count":1,"within":"P1D"}},
+             "limits":{"entriesPerDay":2,"entriesTotal":3},"start":"e","steps":{"e":{"type":"exit"}}}
+            """;
+        var (serve, azure, _) = Both([limited], [], [
+            Track("a", "Go", "10:00"),
+            Track("b", "Go", "11:00"),
+            Track("c", "Go", "12:00"), // the day's third
+            Track("a", "Go", "13:00"), // cap before limit
+            Track("c", "Go", "+1d 00:00"), // midnight UTC: a new day
+            Track("d", "Go", "+1d 01:00"), // the total is reached
+        ]);
+
+        Assert.Equal(serve, azure);
+        Assert.Contains("12:00 c l rejected limit", azure);
+        Assert.Contains("13:00 a l rejected cap", azure);
+        Assert.Equal(2, azure.Count(l => l.EndsWith(" rejected limit", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData(32)]
     [InlineData(1)]

@@ -42,16 +42,16 @@ internal sealed class RealEngineHost : IAsyncDisposable
 
     private readonly List<Func<Task>> _stops = [];
 
-    private RealEngineHost(Azurite azurite, SettableClock clock, int maxIterations)
+    private RealEngineHost(Azurite azurite, SettableClock clock, int maxIterations, EngineOptions options)
     {
         Azurite = azurite;
         Clock = clock;
         Catalog = new DefinitionCatalog(azurite.Tables, TimeProvider.System);
         Users = new TableUserPartition(azurite.Tables);
         Traces = new TableTraceOutput(azurite.Tables);
-        Ingestors = new IngestorFactory(Catalog, Users, Traces);
+        Ingestors = new IngestorFactory(Catalog, Users, Traces, new TableEntryCounters(azurite.Tables));
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
-        var orchestrator = new EnrollmentOrchestrator(EngineOptions.Default, Decisions.Enqueue) { MaxIterations = maxIterations };
+        var orchestrator = new EnrollmentOrchestrator(options, Decisions.Enqueue) { MaxIterations = maxIterations };
         var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
         Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -85,9 +85,10 @@ internal sealed class RealEngineHost : IAsyncDisposable
     public DurableTaskClient Client { get; private set; } = null!;
 
     /// <param name="sources">Journey and segment files as (name, JSON): published through the catalog as the admin API does.</param>
-    public static async Task<RealEngineHost> StartAsync(Backend backend, IEnumerable<(string File, string Json)> sources, int maxIterations = 32, SettableClock? clock = null)
+    /// <param name="options">The send policies the orchestrator decides with (the app's come from <c>Journeys__settings</c>); none by default.</param>
+    public static async Task<RealEngineHost> StartAsync(Backend backend, IEnumerable<(string File, string Json)> sources, int maxIterations = 32, SettableClock? clock = null, EngineOptions? options = null)
     {
-        var host = new RealEngineHost(new Azurite(), clock ?? new SettableClock(), maxIterations);
+        var host = new RealEngineHost(new Azurite(), clock ?? new SettableClock(), maxIterations, options ?? EngineOptions.Default);
         host.Publish(sources);
         using var starting = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         if (backend == Backend.InMemory)
