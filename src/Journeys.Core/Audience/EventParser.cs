@@ -45,19 +45,19 @@ public static class EventParser
                 var name = reader.ValueSpan;
                 reader.Read();
                 if (name.SequenceEqual("type"u8)) fields.Type = Text(ref reader, "type", ref fields.Error);
-                else if (name.SequenceEqual("messageId"u8)) fields.MessageId = Text(ref reader, "messageId", ref fields.Error);
-                else if (name.SequenceEqual("userId"u8)) fields.UserId = Text(ref reader, "userId", ref fields.Error);
+                else if (name.SequenceEqual("messageId"u8)) fields.MessageId = Text(ref reader, "messageId", ref fields.Error, intern: false);
+                else if (name.SequenceEqual("userId"u8)) fields.UserId = Text(ref reader, "userId", ref fields.Error, intern: false);
                 else if (name.SequenceEqual("event"u8)) fields.Event = Text(ref reader, "event", ref fields.Error);
-                else if (name.SequenceEqual("timestamp"u8)) fields.Timestamp = Text(ref reader, "timestamp", ref fields.Error);
+                else if (name.SequenceEqual("timestamp"u8)) fields.Timestamp = Text(ref reader, "timestamp", ref fields.Error, intern: false);
                 else if (name.SequenceEqual("properties"u8)) fields.Properties = Object(ref reader, "properties", ref fields.Error);
                 else if (name.SequenceEqual("traits"u8)) fields.Traits = Object(ref reader, "traits", ref fields.Error);
-                else if (name.SequenceEqual("anonymousId"u8)) fields.AnonymousId = Text(ref reader, "anonymousId", ref fields.Error);
-                else if (name.SequenceEqual("previousId"u8)) fields.PreviousId = Text(ref reader, "previousId", ref fields.Error);
-                else if (name.SequenceEqual("groupId"u8)) fields.GroupId = Text(ref reader, "groupId", ref fields.Error);
+                else if (name.SequenceEqual("anonymousId"u8)) fields.AnonymousId = Text(ref reader, "anonymousId", ref fields.Error, intern: false);
+                else if (name.SequenceEqual("previousId"u8)) fields.PreviousId = Text(ref reader, "previousId", ref fields.Error, intern: false);
+                else if (name.SequenceEqual("groupId"u8)) fields.GroupId = Text(ref reader, "groupId", ref fields.Error, intern: false);
                 else if (name.SequenceEqual("name"u8)) fields.Name = Text(ref reader, "name", ref fields.Error);
                 else if (name.SequenceEqual("category"u8)) fields.Category = Text(ref reader, "category", ref fields.Error);
-                else if (name.SequenceEqual("originalTimestamp"u8)) fields.OriginalTimestamp = Text(ref reader, "originalTimestamp", ref fields.Error);
-                else if (name.SequenceEqual("sentAt"u8)) fields.SentAt = Text(ref reader, "sentAt", ref fields.Error);
+                else if (name.SequenceEqual("originalTimestamp"u8)) fields.OriginalTimestamp = Text(ref reader, "originalTimestamp", ref fields.Error, intern: false);
+                else if (name.SequenceEqual("sentAt"u8)) fields.SentAt = Text(ref reader, "sentAt", ref fields.Error, intern: false);
                 else reader.Skip();
             }
             if (reader.Read())
@@ -196,12 +196,16 @@ public static class EventParser
         return Value.From(merged);
     }
 
-    private static string? Text(ref Utf8JsonReader reader, string name, ref string? error)
+    /// <param name="intern">
+    /// False for the fields that are (nearly) unique per event or per user: ids and timestamps would only fill the
+    /// bounded intern table (crowding out the names it is for) and cost a failed look-up each.
+    /// </param>
+    private static string? Text(ref Utf8JsonReader reader, string name, ref string? error, bool intern = true)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return ValueReader.ReadString(ref reader);
+                return intern ? ValueReader.ReadString(ref reader) : reader.GetString();
             case JsonTokenType.Null:
                 return null;
             default:

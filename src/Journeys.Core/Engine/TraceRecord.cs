@@ -65,10 +65,58 @@ public sealed record TraceRecord(
     public static string FormatTime(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// <see cref="FormatTime(DateTimeOffset)"/> as UTF-8 into <paramref name="utf8"/> (at least 28 bytes), without a string:
+    /// every trace line has a time, and a replay writes millions of lines. Returns the length.
+    /// </summary>
+    internal static int FormatTime(DateTimeOffset at, Span<byte> utf8)
+    {
+        var t = at.UtcDateTime;
+        Digits(utf8[..4], t.Year);
+        utf8[4] = (byte)'-';
+        Digits(utf8.Slice(5, 2), t.Month);
+        utf8[7] = (byte)'-';
+        Digits(utf8.Slice(8, 2), t.Day);
+        utf8[10] = (byte)'T';
+        Digits(utf8.Slice(11, 2), t.Hour);
+        utf8[13] = (byte)':';
+        Digits(utf8.Slice(14, 2), t.Minute);
+        utf8[16] = (byte)':';
+        Digits(utf8.Slice(17, 2), t.Second);
+        var length = 19;
+        // FFFFFFF: the seven-digit fraction without its trailing zeros, and no '.' when it is zero
+        var fraction = (int)(t.Ticks % TimeSpan.TicksPerSecond);
+        if (fraction != 0)
+        {
+            utf8[length++] = (byte)'.';
+            var digits = 7;
+            while (fraction % 10 == 0)
+            {
+                fraction /= 10;
+                digits--;
+            }
+            Digits(utf8.Slice(length, digits), fraction);
+            length += digits;
+        }
+        utf8[length++] = (byte)'Z';
+        return length;
+    }
+
+    /// <summary>A non-negative number as exactly <c>digits.Length</c> decimal digits, zero-padded.</summary>
+    private static void Digits(Span<byte> digits, int value)
+    {
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            digits[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     public void WriteTo(Utf8JsonWriter writer)
     {
+        Span<byte> time = stackalloc byte[32];
         writer.WriteStartObject();
-        writer.WriteString("at", FormatTime(At));
+        writer.WriteString("at", time[..FormatTime(At, time)]);
         writer.WriteString("user", User);
         writer.WriteString("journey", Journey);
         writer.WriteString("kind", Kind);
@@ -76,7 +124,7 @@ public sealed record TraceRecord(
         if (Channel is not null) writer.WriteString("channel", Channel);
         if (Path is not null) writer.WriteString("path", Path);
         if (Reason is not null) writer.WriteString("reason", Reason);
-        if (Until is { } until) writer.WriteString("until", FormatTime(until));
+        if (Until is { } until) writer.WriteString("until", time[..FormatTime(until, time)]);
         if (Winner) writer.WriteBoolean("winner", true);
         writer.WriteEndObject();
     }

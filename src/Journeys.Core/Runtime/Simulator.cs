@@ -83,7 +83,7 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         {
             throw new NotSupportedException($"{shared}, so users cannot be replayed apart; replay without partitions");
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new CompactStringSet();
         DateTimeOffset? now = null;
         var counts = Read(events, sourceName, errors, (e, index, line) =>
         {

@@ -2,7 +2,8 @@ namespace Journeys.Core.Runtime.InMemory;
 
 public sealed class InMemoryDedupeStore : IDedupeStore
 {
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    // a replay's millions of message ids, kept without a string object each (see CompactStringSet)
+    private readonly CompactStringSet _seen = new();
 
     public bool TryAdd(string messageId) => _seen.Add(messageId);
 }

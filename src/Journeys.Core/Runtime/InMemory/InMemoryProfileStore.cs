@@ -12,8 +12,7 @@ public sealed class InMemoryProfileStore : IProfileStore
 
     public Profile? Find(string userId) => _users.Find(userId)?.Profile;
 
-    public void Save(Profile profile) => _users.Get(profile.UserId).Profile = profile;
+    public void Save(Profile profile) => _users.SaveProfile(profile);
 
-    public IEnumerable<string> UserIds() =>
-        _users.All.Where(u => u.Value.Profile is not null).Select(u => u.Key).Order(StringComparer.Ordinal);
+    public IEnumerable<string> UserIds() => _users.ProfileIdsInOrder();
 }
