@@ -43,7 +43,8 @@ public static class JourneysAzureServices
         services.AddSingleton<TableUserPartition>();
         services.AddSingleton(EngineOptions.Default);
         services.AddSingleton(sp => new EnrollmentActivities(
-            sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>()));
+            sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>(),
+            sp.GetRequiredService<DefinitionCatalog>().Source));
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");

@@ -137,6 +137,18 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
     /// <summary>How many times each jump activity runs again after its work (as a Durable retry would).</summary>
     public int JumpRetries { get; set; }
 
+    /// <summary>
+    /// Starts write the input of an app from before the fold (<see cref="OrchestrationInput.Folded"/> false), as an
+    /// execution in flight at an upgrade has.
+    /// </summary>
+    public bool UnfoldedStarts { get; set; }
+
+    private string StartInput(EnrollmentState state)
+    {
+        var input = OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"));
+        return OrchestrationJson.Write(UnfoldedStarts ? input with { Folded = false } : input);
+    }
+
     /// <summary>Wakes raised to instances (for tests that drop them on purpose: return false to drop).</summary>
     public Func<string, bool> DeliverWake { get; set; } = _ => true;
 
@@ -146,7 +158,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         // as the Functions app: start only when no instance has the id (never rely on id dedupe)
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+            Host.Start(state.EnrollmentId, StartInput(state));
         }
         Host.RunUntilIdle();
     }
@@ -156,7 +168,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Deliveries++;
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+            Host.Start(state.EnrollmentId, StartInput(state));
         }
         else if (DeliverWake(state.EnrollmentId))
         {
@@ -239,7 +251,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             harness.Starts++;
             if (!harness.Host.Instances.ContainsKey(state.EnrollmentId))
             {
-                harness.Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+                harness.Host.Start(state.EnrollmentId, harness.StartInput(state));
             }
             else
             {
