@@ -60,9 +60,14 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this);
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
-            [ActivityNames.Pull] = activities.Pull,
+            // a worker of the app before the fold ignores PullRequest.Definition and ApplyRequest.Sends, and answers "ok"
+            [ActivityNames.Pull] = json => EarlierWorker
+                ? OrchestrationJson.Write(OrchestrationJson.ReadPull(activities.Pull(json)) with { Definition = null })
+                : activities.Pull(json),
             [ActivityNames.LoadDefinition] = activities.LoadDefinition,
-            [ActivityNames.Apply] = activities.Apply,
+            [ActivityNames.Apply] = json => EarlierWorker
+                ? EarlierApply(activities, json)
+                : activities.Apply(json),
             [ActivityNames.Send] = activities.Send,
             [ActivityNames.Jump] = json =>
             {
@@ -148,6 +153,15 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         var input = OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"));
         return OrchestrationJson.Write(UnfoldedStarts ? input with { Folded = false } : input);
     }
+
+    private static string EarlierApply(EnrollmentActivities activities, string json)
+    {
+        activities.Apply(OrchestrationJson.Write(OrchestrationJson.ReadApply(json) with { Sends = null }));
+        return "ok";
+    }
+
+    /// <summary>Activities answer as a worker of the app before the fold would (a rolling deployment's older instance).</summary>
+    public bool EarlierWorker { get; set; }
 
     /// <summary>Wakes raised to instances (for tests that drop them on purpose: return false to drop).</summary>
     public Func<string, bool> DeliverWake { get; set; } = _ => true;

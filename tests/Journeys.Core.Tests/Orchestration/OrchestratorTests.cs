@@ -163,6 +163,23 @@ public sealed class OrchestratorTests
     }
 
     [Fact]
+    public void A_folded_execution_whose_activities_ran_on_a_worker_from_before_the_fold_loads_and_sends_as_before()
+    {
+        var harness = AzureHarness.FromJson([Hooks]);
+        harness.EarlierWorker = true; // no definition with the pull, Apply answers "ok" and sends nothing
+        harness.Ingest(Track("u1", "Start", "10:00"));
+        harness.Ingest(Track("u1", "A", "10:05"));
+
+        TraceText.Equal(
+            ["10:00 u1 hooks entered", "10:00 u1 hooks sent first webhook", "10:05 u1 hooks path w event", "10:05 u1 hooks sent second webhook", "10:05 u1 hooks completed"],
+            harness.Trace);
+        Assert.Equal(
+            [ActivityNames.Pull, ActivityNames.LoadDefinition, ActivityNames.Apply, ActivityNames.Send, ActivityNames.Pull, ActivityNames.Apply, ActivityNames.Send],
+            harness.Host.ActivityCalls.Select(c => c.Name));
+        Assert.Equal(["first", "second"], harness.Sends.Select(m => m.Step));
+    }
+
+    [Fact]
     public void Continue_as_new_keeps_the_history_of_a_long_running_enrollment_short()
     {
         var bounded = AzureHarness.FromJson([PingLoop], maxIterations: 32);
