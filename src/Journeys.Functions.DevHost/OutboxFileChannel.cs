@@ -8,7 +8,7 @@ namespace Journeys.Functions.DevHost;
 /// <summary>
 /// Every channel's messages as lines of the outbox file (DESIGN §6 format), once per idempotency key across
 /// restarts: the keys already in the file are read at start, each line is flushed to disk (fsync) before the
-/// send activity completes, and a key seen before is not written again. A send activity retried after a crash
+/// activity that delivers it (its decision's Apply) completes, and a key seen before is not written again. That activity retried after a crash
 /// (its completion was never recorded) therefore finds its line and writes nothing. A torn last line (a crash
 /// mid-write) is cut off at start: its activity did not complete, so it runs again and writes it whole.
 /// </summary>

@@ -44,7 +44,8 @@ public static class JourneysAzureServices
         services.AddSingleton<TableEntryCounters>();
         services.AddSingleton(settings.Policies ?? EngineOptions.Default); // the send policies of Journeys__settings, read once at startup
         services.AddSingleton(sp => new EnrollmentActivities(
-            sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>()));
+            sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>(),
+            sp.GetRequiredService<DefinitionCatalog>().Source));
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");

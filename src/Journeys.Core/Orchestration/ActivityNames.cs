@@ -11,13 +11,28 @@ public static class ActivityNames
     /// </summary>
     public const string Pull = "PullEnrollmentInputs";
 
-    /// <summary>A published journey version's JSON (and the segments it may name), compiled in the orchestrator.</summary>
+    /// <summary>
+    /// A published journey version's JSON (and the segments it may name), compiled in the orchestrator. Executions
+    /// started by this code get it with their first <see cref="Pull"/> (<see cref="PullRequest.Definition"/>); kept for
+    /// executions whose history was written before (<see cref="OrchestrationInput.Folded"/> false) and for a pull
+    /// answered by a worker that did not know the request's <see cref="PullRequest.Definition"/>.
+    /// </summary>
     public const string LoadDefinition = "LoadJourneyDefinition";
 
-    /// <summary>The new state, trace records, send-log entries and profile updates of one decision.</summary>
+    /// <summary>
+    /// The new state, trace records, send-log entries and profile updates of one decision, then its messages
+    /// (<see cref="ApplyRequest.Sends"/>), each as <see cref="Send"/> delivers one.
+    /// </summary>
     public const string Apply = "ApplyEnrollmentEffects";
 
-    /// <summary>One message to its channel, at most once per idempotency key where the channel allows.</summary>
+    /// <summary>What <see cref="Apply"/> answers once it has also delivered the request's <see cref="ApplyRequest.Sends"/>.</summary>
+    public const string AppliedAndSent = "applied-and-sent";
+
+    /// <summary>
+    /// One message to its channel, at most once per idempotency key where the channel allows. Executions started by
+    /// this code send within <see cref="Apply"/>; kept for executions whose history was written before
+    /// (<see cref="OrchestrationInput.Folded"/> false) and for an apply answered by a worker that did not send.
+    /// </summary>
     public const string Send = "SendMessage";
 
     /// <summary>

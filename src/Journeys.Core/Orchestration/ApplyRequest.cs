@@ -3,14 +3,21 @@ using Journeys.Core.Engine;
 namespace Journeys.Core.Orchestration;
 
 /// <summary>
-/// The <see cref="ActivityNames.Apply"/> activity's input: one engine decision's state change and its
-/// storage effects (the messages themselves go to <see cref="ActivityNames.Send"/>, one call each).
-/// Applying it twice leaves the same rows (activities run at least once).
+/// The <see cref="ActivityNames.Apply"/> activity's input: one engine decision's state change, its storage
+/// effects, and its messages, delivered after the rows are written. Applying it twice leaves the same rows
+/// (activities run at least once), and a message whose sent-mark is written is not delivered again: a retry
+/// after a failed delivery re-applies harmlessly and sends only what is not marked.
 /// </summary>
 /// <param name="SendTimes">Messages (not webhooks) to count toward frequency caps, at their times.</param>
+/// <param name="Sends">
+/// The decision's messages, in the engine's order, each checked against its sent-mark, delivered and marked as
+/// <see cref="ActivityNames.Send"/> does. Empty in requests of executions whose history has their own
+/// <see cref="ActivityNames.Send"/> calls (<see cref="OrchestrationInput.Folded"/> false).
+/// </param>
 public sealed record ApplyRequest(
     EnrollmentState Before,
     EnrollmentState After,
     IReadOnlyList<TraceRecord> Traces,
     IReadOnlyList<UpdateProfile> ProfileUpdates,
-    IReadOnlyList<DateTimeOffset> SendTimes);
+    IReadOnlyList<DateTimeOffset> SendTimes,
+    IReadOnlyList<SendMessage>? Sends = null);

@@ -15,15 +15,18 @@ public sealed class EnrollmentActivities(
     IRuntimeOutput output,
     Func<DefinitionRequest, DefinitionSource?>? definitions = null)
 {
-    public string Pull(string requestJson) => OrchestrationJson.Write(partition.Pull(OrchestrationJson.ReadPullRequest(requestJson)));
-
-    public string LoadDefinition(string requestJson)
+    /// <summary>The partition's pull, with the definition it asks for when the run owns the enrollment (an execution's first pull).</summary>
+    public string Pull(string requestJson)
     {
-        var request = OrchestrationJson.ReadDefinitionRequest(requestJson);
-        var source = definitions?.Invoke(request)
-            ?? throw new InvalidOperationException($"journey {request.JourneyId} version {request.Version} is not published");
-        return OrchestrationJson.Write(source);
+        var request = OrchestrationJson.ReadPullRequest(requestJson);
+        var pulled = partition.Pull(request);
+        return OrchestrationJson.Write(pulled.Owned && request.Definition is { } wanted ? pulled with { Definition = Source(wanted) } : pulled);
     }
+
+    public string LoadDefinition(string requestJson) => OrchestrationJson.Write(Source(OrchestrationJson.ReadDefinitionRequest(requestJson)));
+
+    private DefinitionSource Source(DefinitionRequest request) => definitions?.Invoke(request)
+        ?? throw new InvalidOperationException($"journey {request.JourneyId} version {request.Version} is not published");
 
     public string Apply(string requestJson)
     {
@@ -39,7 +42,11 @@ public sealed class EnrollmentActivities(
             stores.Sends.Record(request.After.UserId, at);
         }
         ApplyProfileUpdates(request.ProfileUpdates);
-        return "ok";
+        foreach (var message in request.Sends ?? [])
+        {
+            Deliver(message); // throws on a failed delivery: the retried activity re-applies, then skips the marked
+        }
+        return ActivityNames.AppliedAndSent;
     }
 
     /// <summary>The profile part of <see cref="Apply"/>, for a driver that writes the rest in one transaction of its own.</summary>
@@ -52,9 +59,10 @@ public sealed class EnrollmentActivities(
     }
 
     /// <summary>Check the sent-mark, deliver, write the mark: a retried activity after the mark sends nothing.</summary>
-    public string Send(string messageJson)
+    public string Send(string messageJson) => Deliver(OrchestrationJson.ReadSend(messageJson));
+
+    private string Deliver(SendMessage message)
     {
-        var message = OrchestrationJson.ReadSend(messageJson);
         if (partition.IsSent(message.UserId, message.IdempotencyKey))
         {
             return "sent-before";

@@ -15,8 +15,11 @@ namespace Journeys.Core.Orchestration;
 /// <see cref="EnrollmentState.NextWake"/>; the losing timer is cancelled. The first pull claims the enrollment
 /// with the token its input carries (<see cref="OrchestrationInput.Claim"/>, made by the scheduler, the same in a
 /// redelivered start): a run of the same instance id with another token (re-scheduled after it finished, or
-/// restarted) exits with no effects. Definitions come through
-/// <see cref="ActivityNames.LoadDefinition"/>: no I/O in this code.
+/// restarted) exits with no effects. The definition comes with an execution's first pull
+/// (<see cref="PullRequest.Definition"/>) and a decision's messages are delivered by its
+/// <see cref="ActivityNames.Apply"/>: no I/O in this code. An execution whose input was written before that
+/// (<see cref="OrchestrationInput.Folded"/> false) calls <see cref="ActivityNames.LoadDefinition"/> and one
+/// <see cref="ActivityNames.Send"/> per message, as its history has them.
 /// </summary>
 public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
 {
@@ -28,9 +31,10 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
     private readonly DefinitionCompiler _definitions = new();
 
     /// <summary>
-    /// Inputs handled before continuing as new. One costs about 13 history events (two activities and
-    /// their episodes, the wake or timer, a new timer, and the cancelled timer's ignored firing), so 32
-    /// keeps a replay under ~450 events (the fake host counts them: OrchestratorTests).
+    /// Inputs handled before continuing as new. One costs about 15 history events (two activities, the pull
+    /// and the apply that also sends, and their episodes, the wake or timer, a new timer, and the cancelled
+    /// timer's ignored firing), so 32 keeps a replay under ~420 events (the fake host counts them: 418 at most
+    /// over OrchestratorTests' 150 inputs).
     /// </summary>
     public int MaxIterations { get; init; } = 32;
 
@@ -43,17 +47,22 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         var cursor = input.LastSequence;
         var lastAt = input.LastAt;
 
-        var pulled = await PullAsync(context, state, cursor, claim, lastAt);
+        var folded = input.Folded;
+        var version = new DefinitionRequest(state.JourneyId, state.Version);
+        var pulled = await PullAsync(context, state, cursor, claim, lastAt, folded ? version : null);
         if (!pulled.Owned)
         {
             return NotOwned; // another run owns this enrollment: touch nothing
         }
-        var journey = _definitions.Compile(OrchestrationJson.ReadDefinition(await context.CallActivityAsync(
-            ActivityNames.LoadDefinition, OrchestrationJson.Write(new DefinitionRequest(state.JourneyId, state.Version)), ActivityRetry.Storage)));
+        // a pull answered by a worker that predates PullRequest.Definition has none: the result is in history, so replays load it again too
+        var source = pulled.Definition ?? OrchestrationJson.ReadDefinition(await context.CallActivityAsync(
+            ActivityNames.LoadDefinition, OrchestrationJson.Write(version), ActivityRetry.Storage));
+        var journey = _definitions.Compile(source);
+        pulled = pulled with { Definition = null };
         var iterations = 0;
         if (!input.Started)
         {
-            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), pulled, cursor, input.Generation);
+            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), pulled, cursor, input.Generation, folded);
             iterations++;
             pulled = Consumed(pulled, null);
         }
@@ -96,7 +105,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                 CancelTimer(ref timer, ref timerCancel, ref timerAt);
                 firedAt = null;
                 lastAt = Later(lastAt, wake);
-                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), pulled, cursor, input.Generation);
+                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), pulled, cursor, input.Generation, folded);
                 iterations++;
                 pulled = Consumed(pulled, null);
                 stale = true;
@@ -105,7 +114,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             if (exit is not null && (stopAt is null || exitAt <= stopAt))
             {
                 lastAt = exitAt!.Value;
-                state = await DecideAsync(context, journey, state, new SegmentLeft(lastAt, exit.Segment), pulled, cursor, input.Generation);
+                state = await DecideAsync(context, journey, state, new SegmentLeft(lastAt, exit.Segment), pulled, cursor, input.Generation, folded);
                 iterations++;
                 left = true; // once per execution, whatever the engine made of it
                 pulled = null;
@@ -121,7 +130,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                     continue; // another key's event, one about another enrollment's message, or one the journey ignores: no decision
                 }
                 lastAt = eventAt.Value;
-                state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation);
+                state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation, folded);
                 iterations++;
                 pulled = Consumed(pulled, next);
                 stale = true;
@@ -130,7 +139,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             if (stopAt is { } stop)
             {
                 lastAt = stop;
-                state = await DecideAsync(context, journey, state, new StopRequested(stop), pulled, cursor, input.Generation);
+                state = await DecideAsync(context, journey, state, new StopRequested(stop), pulled, cursor, input.Generation, folded);
                 iterations++;
                 stopped = true; // once per execution, whatever the engine made of it
                 pulled = null;
@@ -142,7 +151,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             {
                 // a wake raised from here on may be dropped (preserveUnprocessedEvents is not relied on): the next execution pulls first
                 CancelTimer(ref timer, ref timerCancel, ref timerAt);
-                context.ContinueAsNew(OrchestrationJson.Write(new OrchestrationInput(state, true, cursor, lastAt, input.Generation + 1, claim)), preserveUnprocessedEvents: false);
+                context.ContinueAsNew(OrchestrationJson.Write(new OrchestrationInput(state, true, cursor, lastAt, input.Generation + 1, claim, Folded: true)), preserveUnprocessedEvents: false);
                 return null;
             }
             if (state.NextWake != timerAt)
@@ -192,15 +201,16 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         return left == 0 ? pulled with { Pending = [] } : null;
     }
 
-    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt)
+    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt, DefinitionRequest? definition = null)
     {
         var since = _options.FrequencyCap is { } cap ? cap.Within.SubtractFrom(lastAt) : DateTimeOffset.MaxValue;
         return OrchestrationJson.ReadPull(await context.CallActivityAsync(
-            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since)), ActivityRetry.Storage));
+            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since, definition)), ActivityRetry.Storage));
     }
 
     /// <param name="upTo">The decision sees history up to this sequence (later arrivals do not leak into it).</param>
-    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, PullResult pulled, long upTo, int generation)
+    /// <param name="folded">The messages go with the <see cref="ActivityNames.Apply"/> (else one <see cref="ActivityNames.Send"/> each).</param>
+    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, PullResult pulled, long upTo, int generation, bool folded)
     {
         var history = pulled.History.Count > 0 && pulled.History[^1].Sequence > upTo
             ? pulled.History.Where(h => h.Sequence <= upTo).ToArray()
@@ -242,11 +252,16 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                     break;
             }
         }
-        await context.CallActivityAsync(
-            ActivityNames.Apply, OrchestrationJson.Write(new ApplyRequest(state, next, traces, updates, sendTimes)), ActivityRetry.Storage);
-        foreach (var message in sends)
+        var applied = await context.CallActivityAsync(
+            ActivityNames.Apply, OrchestrationJson.Write(new ApplyRequest(state, next, traces, updates, sendTimes, folded ? sends : null)),
+            folded ? ActivityRetry.ApplyAndSend(sends.Count) : ActivityRetry.Storage);
+        if (!folded || applied != ActivityNames.AppliedAndSent)
         {
-            await context.CallActivityAsync(ActivityNames.Send, OrchestrationJson.Write(message), ActivityRetry.Delivery);
+            // an execution from before the fold, or an apply answered by a worker that ignores Sends (its result is in history)
+            foreach (var message in sends)
+            {
+                await context.CallActivityAsync(ActivityNames.Send, OrchestrationJson.Write(message), ActivityRetry.Delivery);
+            }
         }
         foreach (var jump in jumps)
         {

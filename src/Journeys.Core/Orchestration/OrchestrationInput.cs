@@ -18,8 +18,16 @@ namespace Journeys.Core.Orchestration;
 /// there with <c>NewGuid</c> (seeded by the episode's time) would differ and the run would abandon its own
 /// enrollment. Null only in inputs scheduled before the token was carried (the run then makes one).
 /// </param>
-public sealed record OrchestrationInput(EnrollmentState State, bool Started, long LastSequence, DateTimeOffset LastAt, int Generation, string? Claim = null)
+/// <param name="Folded">
+/// True in every input this code writes: the execution gets its definition with its first pull and sends within
+/// <see cref="ActivityNames.Apply"/>. False (absent) in inputs written before: an execution already running when
+/// the app is upgraded replays a history of <see cref="ActivityNames.LoadDefinition"/> and
+/// <see cref="ActivityNames.Send"/> calls, and must schedule the same activities in the same order to replay
+/// (Durable matches each recorded result to the call by its position), so it keeps them until its next
+/// <c>ContinueAsNew</c>, whose input is folded.
+/// </param>
+public sealed record OrchestrationInput(EnrollmentState State, bool Started, long LastSequence, DateTimeOffset LastAt, int Generation, string? Claim = null, bool Folded = false)
 {
     /// <param name="claim">A token no other scheduling of this instance id uses (a new GUID per schedule call).</param>
-    public static OrchestrationInput Start(EnrollmentState state, string claim) => new(state, false, state.EntrySequence, state.EnteredAt, 0, claim);
+    public static OrchestrationInput Start(EnrollmentState state, string claim) => new(state, false, state.EntrySequence, state.EnteredAt, 0, claim, Folded: true);
 }

@@ -3,8 +3,12 @@ namespace Journeys.Core.Orchestration;
 /// <summary>The <see cref="ActivityNames.Pull"/> activity's input.</summary>
 /// <param name="AfterSequence">The orchestration's cursor: events with a greater sequence are new to it.</param>
 /// <param name="Claim">
-/// The run's claim token (made with the orchestration's replay-safe <c>NewGuid</c> on the first execution, carried
+/// The run's claim token (from the start input, <see cref="OrchestrationInput.Claim"/>, carried
 /// through <c>ContinueAsNew</c>): written to the enrollment when none is there; a run holding another token owns nothing.
 /// </param>
 /// <param name="SendsSince">Recent sends from this instant are returned (frequency caps).</param>
-public sealed record PullRequest(string EnrollmentId, string UserId, long AfterSequence, string Claim, DateTimeOffset SendsSince);
+/// <param name="Definition">
+/// The journey version the orchestration has not loaded yet (the first pull of an execution): returned as
+/// <see cref="PullResult.Definition"/> when the run owns the enrollment, so no <see cref="ActivityNames.LoadDefinition"/> is needed.
+/// </param>
+public sealed record PullRequest(string EnrollmentId, string UserId, long AfterSequence, string Claim, DateTimeOffset SendsSince, DefinitionRequest? Definition = null);

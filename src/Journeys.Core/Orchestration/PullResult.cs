@@ -9,6 +9,7 @@ namespace Journeys.Core.Orchestration;
 /// <param name="History">The user's history, every event (decisions see it up to their input).</param>
 /// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
 /// <param name="Left">The first streaming segment the user left that the journey exits on, if recorded.</param>
+/// <param name="Definition">The version <see cref="PullRequest.Definition"/> asked for (only when <see cref="Owned"/>).</param>
 public sealed record PullResult(
     bool Owned,
     IReadOnlyList<PulledEvent> Pending,
@@ -16,7 +17,8 @@ public sealed record PullResult(
     Value Traits,
     IReadOnlyList<HistoryEvent> History,
     IReadOnlyList<DateTimeOffset> SendTimes,
-    SegmentExit? Left = null)
+    SegmentExit? Left = null,
+    DefinitionSource? Definition = null)
 {
     public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);
 }

@@ -37,7 +37,7 @@ public sealed class AzureTracking
 
     public TrackingSigner Signer => _signer.Value;
 
-    /// <summary>The message as the channel gets it (the send activity calls this).</summary>
+    /// <summary>The message as the channel gets it (the sending activity calls this).</summary>
     public SendMessage Apply(SendMessage message) => message.Track ? _rewriter.Value.Apply(message) : message;
 
     private static string LoadOrCreate(TableClient secrets)

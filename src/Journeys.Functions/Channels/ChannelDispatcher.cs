@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Journeys.Functions.Channels;
 
-/// <summary>A message to its channel. Failures throw, and the send activity's retry policy tries again.</summary>
+/// <summary>A message to its channel. Failures throw, and the sending activity's retry policy tries again.</summary>
 public sealed class ChannelDispatcher(AcsChannels acs, WebhookChannel webhook, ILogger<ChannelDispatcher> log) : IMessageDelivery
 {
     public Task SendAsync(SendMessage message, CancellationToken cancellation)

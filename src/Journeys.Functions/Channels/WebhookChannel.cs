@@ -8,7 +8,7 @@ namespace Journeys.Functions.Channels;
 /// Webhook steps through the shared <see cref="WebhookSender"/> (serve's too): the rendered body to the
 /// rendered URL with the step's headers and an <c>Idempotency-Key</c> header. 408, 429, 5xx, timeouts and
 /// refused connections throw <see cref="ThrottledException"/> with the server's Retry-After, waited here
-/// when short, else left to the send activity's retry policy; another status fails the activity.
+/// when short, else left to the sending activity's retry policy; another status fails the activity.
 /// </summary>
 public sealed class WebhookChannel(IHttpClientFactory clients, TimeProvider time, ILogger<WebhookChannel> log)
 {

@@ -13,7 +13,6 @@ public sealed class EnrollmentFunctions(
     EnrollmentOrchestrator orchestrator,
     EnrollmentActivities activities,
     TableUserPartition users,
-    DefinitionCatalog catalog,
     IMessageDelivery channels,
     IngestorFactory ingestors,
     ILogger<EnrollmentFunctions> log,
@@ -24,26 +23,37 @@ public sealed class EnrollmentFunctions(
         orchestrator.RunAsync(new DurableOrchestrationContext(context), context.GetInput<string>()
             ?? throw new InvalidOperationException("an enrollment orchestration needs its input"));
 
+    /// <summary>The partition's pull; an execution's first also reads the definition from the catalog (<c>EnrollmentActivities</c>' source).</summary>
     [Function(ActivityNames.Pull)]
     public string Pull([ActivityTrigger] string request) => activities.Pull(request);
 
+    /// <summary>Only for executions from before the definition came with the first pull (docs/azure.md, "Upgrading").</summary>
     [Function(ActivityNames.LoadDefinition)]
-    public string LoadDefinition([ActivityTrigger] string request)
-    {
-        var parsed = OrchestrationJson.ReadDefinitionRequest(request);
-        return OrchestrationJson.Write(catalog.Source(parsed.JourneyId, parsed.Version)
-            ?? throw new InvalidOperationException($"journey {parsed.JourneyId} version {parsed.Version} is not published"));
-    }
+    public string LoadDefinition([ActivityTrigger] string request) => activities.LoadDefinition(request);
 
+    /// <summary>
+    /// The decision's rows, then its messages in order, each as <see cref="Send"/> delivers one. A failed delivery
+    /// (a throttle whose Retry-After is too long to wait inline, an error) fails the activity and Durable retries it
+    /// with <c>ActivityRetry.ApplyAndSend</c>: the retry rewrites the same rows and skips every message already marked.
+    /// </summary>
     [Function(ActivityNames.Apply)]
-    public string Apply([ActivityTrigger] string request)
+    public async Task<string> Apply([ActivityTrigger] string request, CancellationToken cancellation)
     {
         var parsed = OrchestrationJson.ReadApply(request);
         // one decision's rows share a key scope: a retried activity rewrites them rather than adding copies
         users.Apply(parsed.After, parsed.Traces, parsed.SendTimes, $"{parsed.Before.EnrollmentId}~{parsed.Before.StepsTaken}~{parsed.After.StepsTaken}");
         activities.ApplyProfileUpdates(parsed.ProfileUpdates);
-        return "ok";
+        foreach (var message in parsed.Sends ?? [])
+        {
+            await DeliverAsync(message, cancellation);
+        }
+        return ActivityNames.AppliedAndSent;
     }
+
+    /// <summary>One message, for executions from before the sends went with <see cref="Apply"/> (docs/azure.md, "Upgrading").</summary>
+    [Function(ActivityNames.Send)]
+    public Task<string> Send([ActivityTrigger] string message, CancellationToken cancellation) =>
+        DeliverAsync(OrchestrationJson.ReadSend(message), cancellation);
 
     /// <summary>
     /// The sent-mark for the message's idempotency key is checked first and written after the provider took it:
@@ -51,16 +61,14 @@ public sealed class EnrollmentFunctions(
     /// own key (webhook Idempotency-Key, ACS Email operation id; SMS has none: docs/azure.md). A tracked e-mail gets
     /// its tracking here, at delivery (the same bytes on every attempt), whatever the delivery (ACS, the dev host's outbox).
     /// </summary>
-    [Function(ActivityNames.Send)]
-    public async Task<string> Send([ActivityTrigger] string message, CancellationToken cancellation)
+    private async Task<string> DeliverAsync(Core.Engine.SendMessage message, CancellationToken cancellation)
     {
-        var parsed = OrchestrationJson.ReadSend(message);
-        if (users.IsSent(parsed.UserId, parsed.IdempotencyKey))
+        if (users.IsSent(message.UserId, message.IdempotencyKey))
         {
             return "sent-before";
         }
-        await channels.SendAsync(tracking.Apply(parsed), cancellation);
-        users.MarkSent(parsed.UserId, parsed.IdempotencyKey, parsed.At);
+        await channels.SendAsync(tracking.Apply(message), cancellation);
+        users.MarkSent(message.UserId, message.IdempotencyKey, message.At);
         return "ok";
     }
 

@@ -11,7 +11,7 @@ namespace Journeys.Functions.Storage;
 /// Published definitions in the journeys table. A journey's versions are rows <c>(journey id, v{n:D6})</c>
 /// that never change once written, plus one <c>state</c> row (current version, paused); segments are rows
 /// <c>(segment, {id})</c>. The compiled set (for ingestion and the API) is cached and reloaded when older than
-/// a minute. Orchestrations never read it: they get a version's text through the LoadDefinition activity
+/// a minute. Orchestrations never read it: they get a version's text with an execution's first pull activity
 /// (<see cref="Source"/>), so no storage is read in orchestrator code.
 /// </summary>
 public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
@@ -28,6 +28,9 @@ public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
     public bool IsPaused(string journeyId) => Load(force: false).Paused.Contains(journeyId);
 
     /// <summary>A published version's text and every segment's, for an orchestration to compile (two reads).</summary>
+    /// <summary>The enrollment activities' definition source (an execution's first pull, <c>LoadJourneyDefinition</c>).</summary>
+    public DefinitionSource? Source(DefinitionRequest request) => Source(request.JourneyId, request.Version);
+
     public DefinitionSource? Source(string journeyId, int version) =>
         Json(journeyId, version) is { } json ? new DefinitionSource(journeyId, version, json, Segments().Select(s => s.Json).ToList()) : null;
 

@@ -27,7 +27,7 @@ public sealed class Retention(JourneyTables tables, TimeProvider time)
         deleted += Delete(tables.Users, $"{UserRows.Range("t|")} and Timestamp lt {Since(now - policy.Traces)}");
         deleted += Delete(tables.Users, $"{UserRows.Range("s|")} and Timestamp lt {Since(now - policy.Traces)}");
         deleted += Delete(tables.JourneyTrace, $"Timestamp lt {Since(now - policy.Traces)}"); // the trace again, by journey
-        // sent-marks are read only by the send activity of a running enrollment (its retries): kept as long as ended enrollments
+        // sent-marks are read only by the sending activity (Apply) of a running enrollment (its retries): kept as long as ended enrollments
         deleted += Delete(tables.Users, $"{UserRows.Range("r|")} and Timestamp lt {Since(now - policy.EndedEnrollments)}");
         deleted += Delete(tables.Users, $"{UserRows.Range("e|")} and Active eq false and Timestamp lt {Since(now - policy.EndedEnrollments)}");
         // history rows keep their sequence numbers: the counter row stays, so sequences never repeat

@@ -8,7 +8,7 @@ namespace Journeys.Functions.Storage;
 /// Trace records as <c>t|{ticks}|{scope}|{n}</c> rows of the user's partition. The scope names who
 /// wrote them (an enrollment's decision, an ingested message), so an activity or an ingestion that runs
 /// again rewrites the same rows instead of adding copies, and records of one instant keep their order.
-/// Messages are not sent from here: the orchestrator's send activity does that.
+/// Messages are not sent from here: the decision's Apply activity delivers them.
 /// </summary>
 public sealed class TableTraceOutput(JourneyTables tables) : IRuntimeOutput
 {
@@ -42,7 +42,7 @@ public sealed class TableTraceOutput(JourneyTables tables) : IRuntimeOutput
     };
 
     public void Send(SendMessage message) =>
-        throw new InvalidOperationException("messages go to the send activity, not the trace output");
+        throw new InvalidOperationException("messages go to the Apply activity's delivery, not the trace output");
 
     internal static string TraceJson(TraceRecord record)
     {

@@ -17,7 +17,7 @@ namespace Journeys.Functions.Storage;
 /// p                          the profile (traits JSON)
 /// q                          the history sequence counter
 /// ---- the ingestion's partition read stops here: RowKey lt 'r', of e| and l| only its scope's rows (plus its one dedupe row)
-/// r|{idempotencyKey}         a sent-mark: the message was delivered (the send activity checks it first)
+/// r|{idempotencyKey}         a sent-mark: the message was delivered (the sending activity checks it first)
 /// s|{ticks:D19}|{n}          a message sent (frequency caps)
 /// t|{ticks:D19}|{scope}|{n}  a trace record
 /// x|{messageId}              a processed message id (dedupe)

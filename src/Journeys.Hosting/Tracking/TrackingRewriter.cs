@@ -9,7 +9,7 @@ namespace Journeys.Hosting.Tracking;
 /// <c>href</c> to an http(s) URL in the e-mail's <c>body</c> becomes <c>{baseUrl}/t/c/{token}?u={url}</c> and an
 /// open pixel <c>{baseUrl}/t/o/{token}</c> goes before <c>&lt;/body&gt;</c> (or at the end). A pure function of the
 /// message, the secret and the base URL, so a retried delivery sends the same bytes. serve's outbox and the
-/// Functions app's send activity both call it; the engine never sees tracking.
+/// Functions app's sending activity both call it; the engine never sees tracking.
 /// </summary>
 public sealed partial class TrackingRewriter(TrackingSigner signer, Func<string> baseUrl)
 {

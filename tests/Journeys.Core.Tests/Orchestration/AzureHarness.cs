@@ -62,9 +62,14 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this, counters: counters);
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
-            [ActivityNames.Pull] = activities.Pull,
+            // a worker of the app before the fold ignores PullRequest.Definition and ApplyRequest.Sends, and answers "ok"
+            [ActivityNames.Pull] = json => EarlierWorker
+                ? OrchestrationJson.Write(OrchestrationJson.ReadPull(activities.Pull(json)) with { Definition = null })
+                : activities.Pull(json),
             [ActivityNames.LoadDefinition] = activities.LoadDefinition,
-            [ActivityNames.Apply] = activities.Apply,
+            [ActivityNames.Apply] = json => EarlierWorker
+                ? EarlierApply(activities, json)
+                : activities.Apply(json),
             [ActivityNames.Send] = activities.Send,
             [ActivityNames.Jump] = json =>
             {
@@ -139,6 +144,27 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
     /// <summary>How many times each jump activity runs again after its work (as a Durable retry would).</summary>
     public int JumpRetries { get; set; }
 
+    /// <summary>
+    /// Starts write the input of an app from before the fold (<see cref="OrchestrationInput.Folded"/> false), as an
+    /// execution in flight at an upgrade has.
+    /// </summary>
+    public bool UnfoldedStarts { get; set; }
+
+    private string StartInput(EnrollmentState state)
+    {
+        var input = OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"));
+        return OrchestrationJson.Write(UnfoldedStarts ? input with { Folded = false } : input);
+    }
+
+    private static string EarlierApply(EnrollmentActivities activities, string json)
+    {
+        activities.Apply(OrchestrationJson.Write(OrchestrationJson.ReadApply(json) with { Sends = null }));
+        return "ok";
+    }
+
+    /// <summary>Activities answer as a worker of the app before the fold would (a rolling deployment's older instance).</summary>
+    public bool EarlierWorker { get; set; }
+
     /// <summary>Wakes raised to instances (for tests that drop them on purpose: return false to drop).</summary>
     public Func<string, bool> DeliverWake { get; set; } = _ => true;
 
@@ -148,7 +174,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         // as the Functions app: start only when no instance has the id (never rely on id dedupe)
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+            Host.Start(state.EnrollmentId, StartInput(state));
         }
         Host.RunUntilIdle();
     }
@@ -158,7 +184,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Deliveries++;
         if (!Host.Instances.ContainsKey(state.EnrollmentId))
         {
-            Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+            Host.Start(state.EnrollmentId, StartInput(state));
         }
         else if (DeliverWake(state.EnrollmentId))
         {
@@ -241,7 +267,7 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             harness.Starts++;
             if (!harness.Host.Instances.ContainsKey(state.EnrollmentId))
             {
-                harness.Host.Start(state.EnrollmentId, OrchestrationJson.Write(OrchestrationInput.Start(state, Guid.NewGuid().ToString("N"))));
+                harness.Host.Start(state.EnrollmentId, harness.StartInput(state));
             }
             else
             {

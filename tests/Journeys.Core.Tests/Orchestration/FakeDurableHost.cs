@@ -30,8 +30,8 @@ internal sealed class FakeDurableHost
     /// <summary>The virtual clock: episode times and timer firing.</summary>
     public DateTimeOffset Now { get; set; }
 
-    /// <summary>Each activity call, in the order executed (name and input).</summary>
-    public List<(string Name, string Input)> ActivityCalls { get; } = [];
+    /// <summary>Each activity call, in the order executed (name, input and result).</summary>
+    public List<(string Name, string Input, string Output)> ActivityCalls { get; } = [];
 
     public IReadOnlyDictionary<string, Instance> Instances => _instances;
 
@@ -149,8 +149,8 @@ internal sealed class FakeDurableHost
             instance.HistoryEvents++; // TaskScheduled or TimerCreated
             if (command.Kind == CommandKind.Activity)
             {
-                ActivityCalls.Add((command.Name, command.Input));
                 var result = _activities[command.Name](command.Input);
+                ActivityCalls.Add((command.Name, command.Input, result));
                 instance.Inbox.Add(Message.ActivityCompleted(instance.Execution, i, result));
                 Ready(instance);
             }

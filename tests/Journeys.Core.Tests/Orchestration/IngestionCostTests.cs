@@ -145,14 +145,34 @@ public sealed class IngestionCostTests
             ["10:00 u1 abandoned-cart entered", "11:00 u1 abandoned-cart sent remind email",
              "+1d 11:00 u1 abandoned-cart path check timeout", "+1d 11:00 u1 abandoned-cart sent discount sms", "+1d 11:00 u1 abandoned-cart completed"],
             harness.Trace);
-        // the definition once; three decisions (start, two timers): each pulls its context and applies its effects; two sends
-        Assert.Equal(1, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.LoadDefinition));
+        // three decisions (start, two timers): each pulls its context (the first with the definition) and applies its
+        // effects, the two sends within their decisions' applies
+        Assert.Equal(0, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.LoadDefinition));
         Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Pull));
         Assert.Equal(3, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Apply));
-        Assert.Equal(2, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Send));
-        Assert.Equal(12, instance.Replays); // the start, one per activity result, one per timer
-        // 12 episodes (2 markers each), 12 messages (start, 9 activity results, 2 timers), 11 commands, completion
-        Assert.Equal(48, instance.HistoryEvents);
+        Assert.Equal(0, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.Send));
+        Assert.Equal(2, harness.Sends.Count);
+        Assert.Equal(9, instance.Replays); // the start, one per activity result, one per timer
+        // 9 episodes (2 markers each), 9 messages (start, 6 activity results, 2 timers), 8 commands, completion
+        Assert.Equal(36, instance.HistoryEvents);
+    }
+
+    [Fact]
+    public void One_ping_enrollment_of_the_dev_host_benchmark_costs_four_activities_and_six_episodes()
+    {
+        var harness = AzureHarness.FromJson([File.ReadAllText(Path.Combine(DefinitionKit.RepositoryRoot(), "bench", "devhost", "ping.journey.json"))]);
+        harness.Ingest(Identify("u1", "09:00", new { firstName = "U", email = "u1@example.com" }));
+        harness.Ingest(Track("u1", "Ping", "10:00"));
+        harness.AdvanceTo(Times.At("10:01"));
+
+        var instance = harness.Host.Instances["ping:u1:1"];
+        Assert.Equal("Completed", instance.Output);
+        // the first pull with the definition, the start's apply, the timer, a pull, the timer's apply with the email
+        Assert.Equal([ActivityNames.Pull, ActivityNames.Apply, ActivityNames.Pull, ActivityNames.Apply], harness.Host.ActivityCalls.Select(c => c.Name));
+        Assert.Single(harness.Sends);
+        Assert.Equal(6, instance.Replays); // the start, four activity results, the timer
+        // 6 episodes (2 markers each), 6 messages (start, 4 activity results, the timer), 5 commands, completion
+        Assert.Equal(24, instance.HistoryEvents);
     }
 
     [Fact]

@@ -22,6 +22,13 @@ public sealed class OrchestratorTests
                   "hook":{"type":"send","channel":"webhook","content":{"url":"https://example.test/hook"}}}}
         """;
 
+    private const string Hooks = """
+        {"id":"hooks","entry":{"event":"Start"},"start":"first",
+         "steps":{"first":{"type":"send","channel":"webhook","content":{"url":"https://example.test/first"},"next":"w"},
+                  "w":{"type":"waitFor","event":"A","timeout":"P1D","onEvent":"second"},
+                  "second":{"type":"send","channel":"webhook","content":{"url":"https://example.test/second"}}}}
+        """;
+
     private static int _messageNo;
 
     private static CustomerEvent Track(string user, string name, string at) =>
@@ -117,6 +124,59 @@ public sealed class OrchestratorTests
         Assert.Equal(before, harness.Trace.Count);
         Assert.Equal(EnrollmentOrchestrator.NotOwned, harness.Host.Instances[id].Output);
         Assert.Equal([ActivityNames.Pull], harness.Host.ActivityCalls.TakeLast(1).Select(c => c.Name));
+    }
+
+    [Fact]
+    public void An_execution_gets_its_definition_with_its_first_pull_and_sends_within_its_apply()
+    {
+        var harness = AzureHarness.FromJson([Hooks]);
+        harness.Ingest(Track("u1", "Start", "10:00"));
+        harness.Ingest(Track("u1", "A", "10:05"));
+
+        TraceText.Equal(
+            ["10:00 u1 hooks entered", "10:00 u1 hooks sent first webhook", "10:05 u1 hooks path w event", "10:05 u1 hooks sent second webhook", "10:05 u1 hooks completed"],
+            harness.Trace);
+        Assert.Equal([ActivityNames.Pull, ActivityNames.Apply, ActivityNames.Pull, ActivityNames.Apply], harness.Host.ActivityCalls.Select(c => c.Name));
+        Assert.NotNull(OrchestrationJson.ReadPull(harness.Host.ActivityCalls[0].Output).Definition);
+        Assert.Null(OrchestrationJson.ReadPullRequest(harness.Host.ActivityCalls[2].Input).Definition); // the same execution has it
+        Assert.Equal(["first", "second"], harness.Sends.Select(m => m.Step));
+    }
+
+    [Fact]
+    public void An_execution_started_before_the_fold_keeps_its_activities_until_it_continues_as_new()
+    {
+        // the input of an app from before the fold: the history it replays has LoadDefinition and Send calls
+        var harness = AzureHarness.FromJson([Hooks], maxIterations: 1);
+        harness.UnfoldedStarts = true;
+        harness.Ingest(Track("u1", "Start", "10:00"));
+        harness.Ingest(Track("u1", "A", "10:05"));
+
+        TraceText.Equal(
+            ["10:00 u1 hooks entered", "10:00 u1 hooks sent first webhook", "10:05 u1 hooks path w event", "10:05 u1 hooks sent second webhook", "10:05 u1 hooks completed"],
+            harness.Trace);
+        Assert.Equal(
+            [ActivityNames.Pull, ActivityNames.LoadDefinition, ActivityNames.Apply, ActivityNames.Send, // the first execution, as before
+             ActivityNames.Pull, ActivityNames.Pull, ActivityNames.Apply], // continued as new: folded
+            harness.Host.ActivityCalls.Select(c => c.Name));
+        Assert.Equal(1, harness.Host.Instances[EnrollmentState.IdFor("hooks", "u1", 1)].ContinuedAsNew);
+        Assert.Equal(["first", "second"], harness.Sends.Select(m => m.Step));
+    }
+
+    [Fact]
+    public void A_folded_execution_whose_activities_ran_on_a_worker_from_before_the_fold_loads_and_sends_as_before()
+    {
+        var harness = AzureHarness.FromJson([Hooks]);
+        harness.EarlierWorker = true; // no definition with the pull, Apply answers "ok" and sends nothing
+        harness.Ingest(Track("u1", "Start", "10:00"));
+        harness.Ingest(Track("u1", "A", "10:05"));
+
+        TraceText.Equal(
+            ["10:00 u1 hooks entered", "10:00 u1 hooks sent first webhook", "10:05 u1 hooks path w event", "10:05 u1 hooks sent second webhook", "10:05 u1 hooks completed"],
+            harness.Trace);
+        Assert.Equal(
+            [ActivityNames.Pull, ActivityNames.LoadDefinition, ActivityNames.Apply, ActivityNames.Send, ActivityNames.Pull, ActivityNames.Apply, ActivityNames.Send],
+            harness.Host.ActivityCalls.Select(c => c.Name));
+        Assert.Equal(["first", "second"], harness.Sends.Select(m => m.Step));
     }
 
     [Fact]

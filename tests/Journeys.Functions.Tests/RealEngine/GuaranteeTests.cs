@@ -36,6 +36,12 @@ public sealed class GuaranteeTests
                   "no":{"type":"send","channel":"webhook","content":{"url":"https://example.test/no"}}}}
         """;
 
+    private const string Pair = """
+        {"id":"pair","entry":{"event":"Go"},"start":"a",
+         "steps":{"a":{"type":"send","channel":"webhook","content":{"url":"https://example.test/a"},"next":"b"},
+                  "b":{"type":"send","channel":"webhook","content":{"url":"https://example.test/b"}}}}
+        """;
+
     private const string PingLoop = """
         {"id":"ping","entry":{"event":"Start"},"start":"wait",
          "steps":{"wait":{"type":"waitFor","event":"Ping","timeout":"PT30S","onEvent":"hook"},
@@ -216,6 +222,36 @@ public sealed class GuaranteeTests
         Assert.Equal(["entered", "sent", "sent", "completed"], Kinds(host.TraceLines("u1")));
         Assert.Equal(2, host.Delivery.Delivered.Select(m => m.IdempotencyKey).Distinct().Count());
         Assert.Equal(2, host.Delivery.Delivered.Count);
+    }
+
+    /// <remarks>
+    /// A decision's messages are delivered by its Apply activity. The first attempt delivers "a" and is throttled
+    /// at "b"; Durable's retry (ActivityRetry.ApplyAndSend, 5 s) applies the decision again — the same rows — and
+    /// delivers only "b", whose sent-mark is not written; "a"'s is. Then "b" once more is throttled twice in a row
+    /// in a second enrollment: each retry still skips "a".
+    /// </remarks>
+    [Theory]
+    [InlineData(Backend.InMemory)]
+    [InlineData(Backend.AzureStorage)]
+    public async Task A_throttled_send_of_a_decision_is_retried_and_re_applies_sending_only_what_is_not_marked(Backend backend)
+    {
+        await using var host = await RealEngineHost.StartAsync(backend, Journeys(Pair));
+        host.Delivery.Throttle(2);
+        await host.IngestAsync(Track("m1", "u1", "Go"));
+        var run = await host.WaitForCompletionAsync("pair:u1:1", Limit);
+
+        Assert.Equal("Completed", run.ReadOutputAs<string>());
+        Assert.Equal(3, host.Delivery.Calls); // a, b throttled, b
+        Assert.Equal(["a", "b"], host.Delivery.Delivered.Select(m => m.Step));
+        Assert.Equal(["entered", "sent", "sent", "completed"], Kinds(host.TraceLines("u1"))); // re-applied, not added
+        Assert.Single(host.Enrollments("u1"));
+
+        host.Delivery.Throttle(2, 3);
+        await host.IngestAsync(Track("m2", "u2", "Go"));
+        Assert.Equal("Completed", (await host.WaitForCompletionAsync("pair:u2:1", TimeSpan.FromSeconds(90))).ReadOutputAs<string>());
+        Assert.Equal(7, host.Delivery.Calls); // a, b throttled, b throttled, b
+        Assert.Equal(["a", "b"], host.Delivery.Delivered.Where(m => m.UserId == "u2").Select(m => m.Step));
+        Assert.Equal(["entered", "sent", "sent", "completed"], Kinds(host.TraceLines("u2")));
     }
 
     private static string[] Kinds(IReadOnlyList<string> lines) =>

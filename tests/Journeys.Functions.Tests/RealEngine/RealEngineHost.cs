@@ -52,12 +52,12 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Ingestors = new IngestorFactory(Catalog, Users, Traces, new TableEntryCounters(azurite.Tables));
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Enqueue) { MaxIterations = maxIterations };
-        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces);
+        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces, Catalog.Source);
         Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tracking:baseUrl"] = "https://journeys.test/api",
         }).Build(), azurite.Tables, new ServiceCollection().BuildServiceProvider());
-        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Catalog, Delivery, Ingestors, NullLogger<EnrollmentFunctions>.Instance, Tracking);
+        Functions = new EnrollmentFunctions(orchestrator, activities, Users, Delivery, Ingestors, NullLogger<EnrollmentFunctions>.Instance, Tracking);
     }
 
     public Azurite Azurite { get; }
@@ -110,7 +110,7 @@ internal sealed class RealEngineHost : IAsyncDisposable
         registry.AddOrchestrator(ActivityNames.Orchestrator, () => new AppOrchestrator(Functions));
         registry.AddActivityFunc<string, string>(ActivityNames.Pull, (_, input) => Functions.Pull(input));
         registry.AddActivityFunc<string, string>(ActivityNames.LoadDefinition, (_, input) => Functions.LoadDefinition(input));
-        registry.AddActivityFunc<string, string>(ActivityNames.Apply, (_, input) => Functions.Apply(input));
+        registry.AddActivityFunc<string, string>(ActivityNames.Apply, (_, input) => Functions.Apply(input, CancellationToken.None));
         registry.AddActivityFunc<string, string>(ActivityNames.Send, (_, input) => Functions.Send(input, CancellationToken.None));
         registry.AddActivityFunc<string, string>(ActivityNames.Jump, async (_, input) =>
         {
