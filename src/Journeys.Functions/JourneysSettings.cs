@@ -41,7 +41,7 @@ public sealed record JourneysSettings(
     public static EngineOptions ReadPolicies(string? value, string? baseDirectory = null)
     {
         var options = SendPolicySettings.Load(PoliciesSetting, value, baseDirectory ?? AppContext.BaseDirectory);
-        var unsupported = AzureSupport.Settings(options, string.IsNullOrWhiteSpace(value) || value.TrimStart().StartsWith('{') ? PoliciesSetting : value);
+        var unsupported = AzureSupport.Settings(options, SendPolicySettings.SourceName(PoliciesSetting, value));
         if (unsupported.Count > 0)
         {
             throw new InvalidDataException(string.Join(Environment.NewLine, unsupported));

@@ -27,10 +27,10 @@ public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
 
     public bool IsPaused(string journeyId) => Load(force: false).Paused.Contains(journeyId);
 
-    /// <summary>A published version's text and every segment's, for an orchestration to compile (two reads).</summary>
     /// <summary>The enrollment activities' definition source (an execution's first pull, <c>LoadJourneyDefinition</c>).</summary>
     public DefinitionSource? Source(DefinitionRequest request) => Source(request.JourneyId, request.Version);
 
+    /// <summary>A published version's text and every segment's, for an orchestration to compile (two reads).</summary>
     public DefinitionSource? Source(string journeyId, int version) =>
         Json(journeyId, version) is { } json ? new DefinitionSource(journeyId, version, json, Segments().Select(s => s.Json).ToList()) : null;
 

@@ -23,13 +23,18 @@ public static class SendPolicySettings
         {
             return EngineOptions.Default;
         }
-        var inline = value.TrimStart().StartsWith('{');
-        var file = inline ? name : Path.Combine(baseDirectory, value);
-        var (options, problems) = EngineSettingsReader.Read(inline ? name : value, inline ? value : File.ReadAllText(file));
+        var (options, problems) = IsInline(value)
+            ? EngineSettingsReader.Read(name, value)
+            : EngineSettingsReader.Read(value, File.ReadAllText(Path.Combine(baseDirectory, value)));
         if (problems.Count > 0)
         {
             throw new InvalidDataException(string.Join(Environment.NewLine, problems));
         }
         return options;
     }
+
+    /// <summary>What problems with <paramref name="value"/> are named by: the setting's name when it holds the JSON itself, else the file.</summary>
+    public static string SourceName(string name, string? value) => string.IsNullOrWhiteSpace(value) || IsInline(value) ? name : value;
+
+    private static bool IsInline(string value) => value.TrimStart().StartsWith('{');
 }
