@@ -14,6 +14,7 @@ public sealed class CompiledJourney
     private readonly Dictionary<(string Step, Channel Channel), MessageTemplate> _templates = [];
     private readonly Dictionary<string, string[]> _datePaths = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EdgeTaken[]> _edges = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StepReached> _reached = new(StringComparer.Ordinal);
 
     public CompiledJourney(JourneyDefinition definition, int version, Func<string, CompiledCondition> segments)
     {
@@ -40,6 +41,7 @@ public sealed class CompiledJourney
         Exclude = definition.Audience?.Exclude.Select(segments).ToArray() ?? [];
         foreach (var step in definition.Steps.Values)
         {
+            _reached[step.Id] = new StepReached(definition.Id, step.Id);
             _edges[step.Id] = [.. step.Successors.OfType<string>().Distinct(StringComparer.Ordinal).Select(to => new EdgeTaken(definition.Id, step.Id, to))];
             switch (step)
             {
@@ -112,6 +114,9 @@ public sealed class CompiledJourney
     public string[] DatePath(string stepId) => _datePaths[stepId];
 
     public MessageTemplate Template(string stepId, Channel channel) => _templates[(stepId, channel)];
+
+    /// <summary>The one arrival instance of step <paramref name="stepId"/>.</summary>
+    public StepReached Reached(string stepId) => _reached[stepId];
 
     /// <summary>The one edge instance from step <paramref name="from"/> to <paramref name="to"/>; null when the graph has no such edge.</summary>
     public EdgeTaken? Edge(string from, string to)

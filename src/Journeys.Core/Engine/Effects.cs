@@ -52,3 +52,10 @@ public sealed record RateSlotTaken(Channel Channel, DateTimeOffset Slot, DateTim
 /// made once per journey version (<see cref="CompiledJourney.Edge"/>), so counting edges allocates nothing.
 /// </summary>
 public sealed record EdgeTaken(string JourneyId, string From, string To) : Effect;
+
+/// <summary>
+/// An enrollment arrived at <see cref="Step"/>: at entry (the journey's first step) or along an edge, not when a
+/// waiting step wakes (per-step reached counts). One instance per step and journey version
+/// (<see cref="CompiledJourney.Reached"/>), like <see cref="EdgeTaken"/>.
+/// </summary>
+public sealed record StepReached(string JourneyId, string Step) : Effect;

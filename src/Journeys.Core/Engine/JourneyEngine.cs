@@ -192,6 +192,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                 {
                     effects.Add(edge);
                 }
+                if (from is not null || entered)
+                {
+                    effects.Add(journey.Reached(stepId)); // an arrival; a waiting step woken again is not one
+                }
                 from = stepId;
                 steps++;
                 switch (step)

@@ -444,6 +444,9 @@ public sealed class JourneyRuntime
                 case EdgeTaken edge:
                     _output.Edge(edge);
                     break;
+                case StepReached reached:
+                    _output.Reached(reached);
+                    break;
                 case ExperimentAssigned a:
                     _counters.Assign(a.JourneyId, a.Step, a.UserId, a.Path, a.At);
                     _output.Counted(a.JourneyId, $"experiment:{a.Step}:{a.Path}");

@@ -105,6 +105,11 @@ public interface IRuntimeOutput
     {
     }
 
+    /// <summary>An enrollment arrived at a step (entering, or along an edge); for statistics.</summary>
+    void Reached(StepReached step)
+    {
+    }
+
     /// <summary>
     /// A count the runtime keeps for statistics besides the trace (named as Journeys.Hosting's StatsMetrics names
     /// them): <c>experiment:{step}:{path}</c>, <c>experiment-converted:{step}:{path}</c>, <c>winner:{step}:{path}</c>.

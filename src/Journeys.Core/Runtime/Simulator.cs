@@ -241,6 +241,8 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
 
         public void Edge(EdgeTaken edge) => observer?.Edge(edge);
 
+        public void Reached(StepReached step) => observer?.Reached(step);
+
         public void Counted(string journeyId, string metric) => observer?.Counted(journeyId, metric);
     }
 }

@@ -7,8 +7,9 @@ namespace Journeys.Hosting.Stats;
 /// <c>entered</c>, <c>completed</c>, <c>converted</c>, <c>exited:{reason}</c>, <c>rejected:{reason}</c>,
 /// <c>sent:{channel}</c>, <c>suppressed:{channel}</c>, <c>path:{step}:{path}</c>,
 /// <c>path-converted:{step}:{path}</c> (a split path's enrollments that converted) and
-/// <c>step:{step}</c> (steps reached: a send sent or suppressed, a branch, split or waitFor outcome,
-/// or a wait begun at a delay or waitFor); and from DESIGN §10: <c>edge:{from}>{to}</c> (moves along the graph),
+/// <c>step:{step}</c> (arrivals at the step: at entry for the first step, else along an edge — once per visit,
+/// whatever kind of step it is and whether the enrollment is still there; a trace-only runtime counts what the
+/// trace shows instead, see <see cref="TraceCounters"/>); and from DESIGN §10: <c>edge:{from}>{to}</c> (moves along the graph),
 /// <c>attributed:{step}</c> (conversions credited to the last send step that delivered before them),
 /// <c>experiment:{step}:{path}</c> / <c>experiment-converted:{step}:{path}</c> (an experiment's entries and its
 /// conversions within the window) and <c>winner:{step}:{path}</c> (1 once the winner is chosen).
@@ -31,24 +32,23 @@ public static class StatsMetrics
             case TraceKind.Sent:
             case TraceKind.Suppressed:
                 yield return $"{record.Kind}:{record.Channel}";
-                yield return $"step:{record.Step}";
                 break;
             case TraceKind.Path:
                 yield return $"path:{record.Step}:{record.Path}";
-                yield return $"step:{record.Step}";
                 break;
         }
     }
 
     public static string Of(EdgeTaken edge) => $"edge:{edge.From}>{edge.To}";
 
+    public static string Of(StepReached reached) => $"step:{reached.Step}";
+
+    /// <summary>The step a trace record shows reached, for a runtime that counts from the trace alone.</summary>
+    public static string? ReachedInTrace(TraceRecord record) =>
+        record.Kind is TraceKind.Sent or TraceKind.Suppressed or TraceKind.Path && record.Step is { } step ? $"step:{step}" : null;
+
     public static IEnumerable<string> Of(EnrollmentState before, EnrollmentState after)
     {
-        // a wait begun (a deferred send is counted when it is sent or suppressed)
-        if (after.Step is { } step && after.IsActive && !after.SendDeferred && !string.Equals(step, before.Step, StringComparison.Ordinal))
-        {
-            yield return $"step:{step}";
-        }
         if (after.Converted && !before.Converted)
         {
             if (before.LastSentStep is { } credited)

@@ -6,8 +6,9 @@ namespace Journeys.Hosting.Stats;
 /// <summary>
 /// The <see cref="StatsMetrics"/> counters of one journey from its trace records alone, for a runtime that
 /// keeps the trace but no counters (the Functions app). Records of one user must come in the order written.
-/// Differences from counters kept on the write path, by construction: <c>step:</c> counts only steps that
-/// leave a record (sends, branch, split and waitFor outcomes), not waits begun at a delay; a split path's
+/// Differences from counters kept on the write path, by construction: <c>step:</c> counts the records a step
+/// leaves (a send sent or suppressed, a branch, split or waitFor outcome), not arrivals: a delay is never counted,
+/// a waitFor only once it ends, a deferred send once it goes; a split path's
 /// conversion is credited to the paths recorded since the user's last <c>entered</c>, and attributed to the user's
 /// last <c>sent</c> step since then; no <c>edge:</c> counts (the trace does not record every move) and no experiment
 /// window (a split's readout falls back to its <c>path:</c> counts).
@@ -61,6 +62,10 @@ public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
         foreach (var metric in StatsMetrics.Of(record))
         {
             Bump(metric);
+        }
+        if (StatsMetrics.ReachedInTrace(record) is { } reached)
+        {
+            Bump(reached);
         }
         switch (record.Kind)
         {

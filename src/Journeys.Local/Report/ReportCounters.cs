@@ -32,6 +32,8 @@ public sealed class ReportCounters : IRuntimeOutput
 
     public void Edge(EdgeTaken edge) => Count(edge.JourneyId, StatsMetrics.Of(edge));
 
+    public void Reached(StepReached step) => Count(step.JourneyId, StatsMetrics.Of(step));
+
     public void Counted(string journeyId, string metric) => Count(journeyId, metric);
 
     private void Count(string journey, string metric)

@@ -84,6 +84,8 @@ public sealed class SqliteRuntimeOutput : IRuntimeOutput
 
     public void Edge(EdgeTaken edge) => Count(edge.JourneyId, StatsMetrics.Of(edge));
 
+    public void Reached(StepReached step) => Count(step.JourneyId, StatsMetrics.Of(step));
+
     public void Counted(string journeyId, string metric) => Count(journeyId, metric);
 
     /// <summary>Writes the counters summed since the last flush; call before committing.</summary>
