@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
 using Journeys.Functions.Durable;
 using Journeys.Functions.Ingestion;
 using Journeys.Functions.Storage;
@@ -24,14 +25,14 @@ namespace Journeys.Functions.Api;
 /// the enrollments: the one resolved from DI (the dev host), or the trigger's binding (<see cref="With"/>).
 /// </summary>
 public sealed class TableJourneysBackend(
-    DefinitionCatalog catalog, JourneyTables tables, IngestorFactory ingestors, TimeProvider time, ILogger<TableJourneysBackend> log, DurableTaskClient? durable = null)
+    DefinitionCatalog catalog, JourneyTables tables, IngestorFactory ingestors, EngineOptions policies, TimeProvider time, ILogger<TableJourneysBackend> log, DurableTaskClient? durable = null)
     : IJourneysBackend
 {
     private const string StateRow = "state";
     private const string SegmentPartition = "segment";
 
     /// <summary>This backend, telling stopped enrollments through <paramref name="client"/>.</summary>
-    public TableJourneysBackend With(DurableTaskClient client) => new(catalog, tables, ingestors, time, log, client);
+    public TableJourneysBackend With(DurableTaskClient client) => new(catalog, tables, ingestors, policies, time, log, client);
 
     public Task<IReadOnlyList<JourneySummary>> ListAsync(CancellationToken cancel)
     {
@@ -127,7 +128,7 @@ public sealed class TableJourneysBackend(
         }
         var definition = catalog.Current.Journey(journeyId)?.Definition;
         var splits = definition?.Steps.Where(s => s.Value is SplitStep).Select(s => s.Key).ToHashSet(StringComparer.Ordinal) ?? [];
-        var counters = new TraceCounters(splits);
+        var counters = new TraceCounters(splits, policies.GlobalControl);
         foreach (var row in tables.JourneyTrace.Query<TableEntity>($"PartitionKey eq {KeyText.Literal(KeyText.Escape(journeyId))}", select: ["Record"], cancellationToken: cancel))
         {
             counters.Add(row.GetString("Record"));

@@ -63,7 +63,14 @@ public sealed record JourneyStats(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, PathCounts>> Paths,
     IReadOnlyList<EdgeCounts> Edges,
     IReadOnlyDictionary<string, long> Attribution,
-    IReadOnlyDictionary<string, ExperimentReadout> Experiments);
+    IReadOnlyDictionary<string, ExperimentReadout> Experiments,
+    GlobalControlReadout? GlobalControl = null);
+
+/// <summary>
+/// The global control group's readout (DESIGN §10): the journey's entries and goal conversions of users held out of
+/// every message (the control) against those of everyone else; absent when no control group was in force.
+/// </summary>
+public sealed record GlobalControlReadout(IReadOnlyList<ExperimentPathReadout> Paths);
 
 /// <summary>An event a runtime could not take: when, from where (the intake), why, and its raw body (cut when very large).</summary>
 public sealed record RejectedRecord(DateTimeOffset At, string Source, string Reason, string Body, bool Truncated);

@@ -38,6 +38,35 @@ public static class ExperimentReadoutBuilder
     }
 
     /// <summary>
+    /// The global control group's readout from the <c>global-control:</c> counters: the held-out users as the control,
+    /// the messaged ones compared with them by the same test as an experiment's path (one comparison: no correction);
+    /// null when neither group has an entry.
+    /// </summary>
+    public static GlobalControlReadout? GlobalControl(IReadOnlyDictionary<string, long> counts)
+    {
+        PathTally Group(string name) =>
+            new(counts.GetValueOrDefault($"global-control:{name}"), counts.GetValueOrDefault($"global-control-converted:{name}"));
+        var held = Group(StatsMetrics.HeldOut);
+        var messaged = Group(StatsMetrics.Messaged);
+        if (held.Entered == 0 && messaged.Entered == 0)
+        {
+            return null;
+        }
+        var p = ExperimentStatistics.TwoProportionPValue(messaged, held);
+        return new GlobalControlReadout([Row(StatsMetrics.HeldOut, held, control: true), Row(StatsMetrics.Messaged, messaged, control: false)]);
+
+        ExperimentPathReadout Row(string name, PathTally tally, bool control)
+        {
+            var interval = ExperimentStatistics.Wilson(tally.Converted, tally.Entered);
+            var compared = !control && tally.Entered > 0 && held.Entered > 0;
+            return new ExperimentPathReadout(
+                name, control, tally.Entered, tally.Converted, tally.Rate, new RateInterval(interval.Low, interval.High),
+                compared ? ExperimentStatistics.Lift(tally.Rate, held.Rate) : null,
+                compared ? p : null, compared ? p : null, compared && p < ExperimentStatistics.Alpha, Winner: false);
+        }
+    }
+
+    /// <summary>
     /// The recorded counts of one experiment split from the stats counters: <c>experiment:</c> and
     /// <c>experiment-converted:</c> (conversions within the window) when the runtime keeps them, else the split's
     /// <c>path:</c> and <c>path-converted:</c> counts (a runtime counting from its trace alone); <c>winner:</c>.

@@ -78,7 +78,7 @@ public static class JourneyStatsBuilder
                 p => p.Key,
                 p => (IReadOnlyDictionary<string, PathCounts>)p.Value.ToDictionary(x => x.Key, x => new PathCounts(x.Value.Entered, x.Value.Converted), StringComparer.Ordinal),
                 StringComparer.Ordinal),
-            edges, attribution, experiments);
+            edges, attribution, experiments, ExperimentReadoutBuilder.GlobalControl(counts));
 
         SortedDictionary<string, (long Entered, long Converted)> Path(string step)
         {

@@ -12,17 +12,30 @@ namespace Journeys.Hosting.Stats;
 /// trace shows instead, see <see cref="TraceCounters"/>); and from DESIGN §10: <c>edge:{from}>{to}</c> (moves along the graph),
 /// <c>attributed:{step}</c> (conversions credited to the last send step that delivered before them),
 /// <c>experiment:{step}:{path}</c> / <c>experiment-converted:{step}:{path}</c> (an experiment's entries and its
-/// conversions within the window) and <c>winner:{step}:{path}</c> (1 once the winner is chosen).
+/// conversions within the window), <c>winner:{step}:{path}</c> (1 once the winner is chosen), and with a global
+/// control group <c>global-control:{group}</c> / <c>global-control-converted:{group}</c> (entries and conversions of
+/// users <see cref="HeldOut"/> of every message and of the others, <see cref="Messaged"/>).
 /// </summary>
 public static class StatsMetrics
 {
-    public static IEnumerable<string> Of(TraceRecord record)
+    public const string HeldOut = "held-out";
+    public const string Messaged = "messaged";
+
+    /// <param name="holdout">The global control group in force, if any: entries and conversions are also counted by group.</param>
+    public static IEnumerable<string> Of(TraceRecord record, GlobalControl? holdout = null)
     {
         switch (record.Kind)
         {
             case TraceKind.Entered:
-            case TraceKind.Completed:
             case TraceKind.Converted:
+                yield return record.Kind;
+                if (holdout is not null)
+                {
+                    var group = holdout.Holds(record.User) ? HeldOut : Messaged;
+                    yield return record.Kind == TraceKind.Entered ? $"global-control:{group}" : $"global-control-converted:{group}";
+                }
+                break;
+            case TraceKind.Completed:
                 yield return record.Kind;
                 break;
             case TraceKind.Exited:

@@ -13,7 +13,7 @@ namespace Journeys.Hosting.Stats;
 /// last <c>sent</c> step since then; no <c>edge:</c> counts (the trace does not record every move) and no experiment
 /// window (a split's readout falls back to its <c>path:</c> counts).
 /// </summary>
-public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
+public sealed class TraceCounters(IReadOnlySet<string> splitSteps, GlobalControl? holdout = null)
 {
     private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _splitPathsByUser = new(StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public sealed class TraceCounters(IReadOnlySet<string> splitSteps)
 
     public void Add(TraceRecord record)
     {
-        foreach (var metric in StatsMetrics.Of(record))
+        foreach (var metric in StatsMetrics.Of(record, holdout))
         {
             Bump(metric);
         }

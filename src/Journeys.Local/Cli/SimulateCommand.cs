@@ -64,7 +64,7 @@ public static class SimulateCommand
             return JourneysCli.Invalid;
         }
         var set = DefinitionSet.From(loaded);
-        var report = reportPath is null ? null : new ReportCounters();
+        var report = reportPath is null ? null : new ReportCounters(engineOptions.GlobalControl);
         var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions, Observer = report });
         SimulationResult result;
         using (events)

@@ -8,7 +8,7 @@ namespace Journeys.Local.Report;
 /// The stats counters of a simulation, counted as serve counts them (<see cref="StatsMetrics"/> over the trace,
 /// state changes, edges and experiment counts), so a backtest's report has the stats API's numbers.
 /// </summary>
-public sealed class ReportCounters : IRuntimeOutput
+public sealed class ReportCounters(GlobalControl? holdout = null) : IRuntimeOutput
 {
     private readonly Dictionary<string, SortedDictionary<string, long>> _counts = new(StringComparer.Ordinal);
 
@@ -18,7 +18,7 @@ public sealed class ReportCounters : IRuntimeOutput
 
     public void Trace(TraceRecord record)
     {
-        foreach (var metric in StatsMetrics.Of(record)) Count(record.Journey, metric);
+        foreach (var metric in StatsMetrics.Of(record, holdout)) Count(record.Journey, metric);
     }
 
     public void Send(SendMessage message)

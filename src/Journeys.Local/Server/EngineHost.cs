@@ -51,7 +51,7 @@ public sealed class EngineHost : IEventIntake, IAsyncDisposable
         try
         {
             _catalog = new SqliteJourneyCatalog(_sqlite.Database);
-            _output = new SqliteRuntimeOutput(_sqlite.Database);
+            _output = new SqliteRuntimeOutput(_sqlite.Database, engine.GlobalControl);
             _outboxMarks = new SqliteOutbox(_sqlite.Database);
             _retention = new SqliteRetention(_sqlite.Database);
             _rejected = new SqliteRejectedStore(_sqlite.Database);

@@ -133,42 +133,54 @@ const JourneyGraph = (() => {
   function readouts(container, stats) {
     container.replaceChildren();
     const experiments = Object.entries(stats.experiments || {});
-    if (experiments.length === 0) {
+    if (experiments.length === 0 && !stats.globalControl) {
       const none = document.createElement('p');
       none.textContent = 'No experiment in this journey.';
       container.appendChild(none);
       return;
     }
     for (const [step, x] of experiments) {
-      const caption = document.createElement('h4');
-      caption.textContent = `${step}: ${x.metric} within ${x.window}` + (x.winnerAfter ? `, winner after ${x.winnerAfter} with ${x.minPerPath} per path` : '')
-        + (x.winner ? ` — winner: ${x.winner}` : '');
-      container.appendChild(caption);
-      const table = document.createElement('table');
-      table.className = 'readout';
-      table.dataset.step = step;
-      table.innerHTML = '<thead><tr><th>Path</th><th>Entered</th><th>Converted</th><th>Rate</th><th>95% interval</th><th>Lift</th><th>p (Holm)</th><th>Significant</th></tr></thead>';
-      const body = table.appendChild(document.createElement('tbody'));
-      for (const path of x.paths) {
-        const tr = body.appendChild(document.createElement('tr'));
-        tr.dataset.path = path.name;
-        if (path.winner) tr.className = 'winner';
-        const cells = [
-          ['path', path.name + (path.control ? ' (control)' : '') + (path.winner ? ' ★ winner' : '')],
-          ['entered', n(path.entered)], ['converted', n(path.converted)], ['rate', pct(path.rate)],
-          ['interval', `${pct(path.interval.low)} – ${pct(path.interval.high)}`],
-          ['lift', path.lift == null ? '–' : (path.lift >= 0 ? '+' : '') + pct(path.lift)],
-          ['p', path.control ? '–' : p(path.adjustedPValue)],
-          ['significant', path.control ? '–' : path.significant ? 'yes' : 'no'],
-        ];
-        for (const [column, value] of cells) {
-          const td = tr.appendChild(document.createElement('td'));
-          td.dataset.column = column;
-          td.textContent = value;
-        }
-      }
-      container.appendChild(table);
+      caption(container, `${step}: ${x.metric} within ${x.window}` + (x.winnerAfter ? `, winner after ${x.winnerAfter} with ${x.minPerPath} per path` : '')
+        + (x.winner ? ` — winner: ${x.winner}` : ''));
+      container.appendChild(readoutTable(step, x.paths, 'p (Holm)'));
     }
+    if (stats.globalControl) {
+      // the settings' global control group: this journey's conversions of users held out of every message vs the rest
+      caption(container, 'Global control group: held out of every message vs messaged (the goal, any time in the enrollment)');
+      container.appendChild(readoutTable('global-control', stats.globalControl.paths, 'p'));
+    }
+  }
+
+  function caption(container, text) {
+    const h = container.appendChild(document.createElement('h4'));
+    h.textContent = text;
+  }
+
+  function readoutTable(step, paths, pHeading) {
+    const table = document.createElement('table');
+    table.className = 'readout';
+    table.dataset.step = step;
+    table.innerHTML = `<thead><tr><th>Path</th><th>Entered</th><th>Converted</th><th>Rate</th><th>95% interval</th><th>Lift</th><th>${pHeading}</th><th>Significant</th></tr></thead>`;
+    const body = table.appendChild(document.createElement('tbody'));
+    for (const path of paths) {
+      const tr = body.appendChild(document.createElement('tr'));
+      tr.dataset.path = path.name;
+      if (path.winner) tr.className = 'winner';
+      const cells = [
+        ['path', path.name + (path.control ? ' (control)' : '') + (path.winner ? ' ★ winner' : '')],
+        ['entered', n(path.entered)], ['converted', n(path.converted)], ['rate', pct(path.rate)],
+        ['interval', `${pct(path.interval.low)} – ${pct(path.interval.high)}`],
+        ['lift', path.lift == null ? '–' : (path.lift >= 0 ? '+' : '') + pct(path.lift)],
+        ['p', path.control ? '–' : p(path.adjustedPValue)],
+        ['significant', path.control ? '–' : path.significant ? 'yes' : 'no'],
+      ];
+      for (const [column, value] of cells) {
+        const td = tr.appendChild(document.createElement('td'));
+        td.dataset.column = column;
+        td.textContent = value;
+      }
+    }
+    return table;
   }
 
   return { ENTRY, of, draw, pathOf, readouts };

@@ -20,9 +20,13 @@ public sealed class SqliteRuntimeOutput : IRuntimeOutput
     // counters are summed per transaction and written once each at the end (see Flush)
     private readonly Dictionary<(string Journey, string Metric), long> _counts = [];
 
-    public SqliteRuntimeOutput(SqliteDatabase database)
+    private readonly GlobalControl? _holdout;
+
+    /// <param name="holdout">The global control group in force: its entries and conversions are counted apart.</param>
+    public SqliteRuntimeOutput(SqliteDatabase database, GlobalControl? holdout = null)
     {
         _database = database;
+        _holdout = holdout;
         _trace = database.Prepare(
             "INSERT INTO trace (at, user_id, journey_id, record) VALUES ($at, $user, $journey, $record)", "$at", "$user", "$journey", "$record");
         // the idempotency key is unique: a step re-run after a crash cannot queue its message twice
@@ -58,7 +62,7 @@ public sealed class SqliteRuntimeOutput : IRuntimeOutput
         _trace.Parameters[2].Value = record.Journey;
         _trace.Parameters[3].Value = record.ToJson();
         _database.Ready(_trace).ExecuteNonQuery();
-        foreach (var metric in StatsMetrics.Of(record))
+        foreach (var metric in StatsMetrics.Of(record, _holdout))
         {
             Count(record.Journey, metric);
         }

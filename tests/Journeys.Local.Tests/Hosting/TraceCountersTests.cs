@@ -52,4 +52,37 @@ public sealed class TraceCountersTests
         counters.Add(new TraceRecord(At, "ann", "j", TraceKind.Converted));
         Assert.False(counters.Counts.ContainsKey("path-converted:ab:treatment"));
     }
+    [Fact]
+    public void With_a_global_control_group_entries_and_conversions_are_counted_by_group_and_read_out()
+    {
+        var holdout = new GlobalControl(50);
+        var users = Enumerable.Range(0, 30).Select(i => $"u{i}").ToList();
+        var held = users.Where(holdout.Holds).ToList();
+        var messaged = users.Except(held).ToList();
+        var counters = new TraceCounters(new HashSet<string>(), holdout);
+        foreach (var user in users)
+        {
+            counters.Add(new TraceRecord(At, user, "j", TraceKind.Entered));
+        }
+        foreach (var user in messaged.Take(3).Append(held[0]))
+        {
+            counters.Add(new TraceRecord(At, user, "j", TraceKind.Converted));
+        }
+
+        Assert.Equal(held.Count, counters.Counts["global-control:held-out"]);
+        Assert.Equal(messaged.Count, counters.Counts["global-control:messaged"]);
+        Assert.Equal(1, counters.Counts["global-control-converted:held-out"]);
+        Assert.Equal(3, counters.Counts["global-control-converted:messaged"]);
+        var readout = ExperimentReadoutBuilder.GlobalControl(counters.Counts)!;
+        Assert.Equal(["held-out", "messaged"], readout.Paths.Select(p => p.Name));
+        Assert.True(readout.Paths[0].Control);
+        Assert.Null(readout.Paths[0].PValue);
+        Assert.Equal((3.0 / messaged.Count - 1.0 / held.Count) / (1.0 / held.Count), readout.Paths[1].Lift!.Value, 9);
+        Assert.NotNull(readout.Paths[1].PValue);
+
+        var without = new TraceCounters(new HashSet<string>());
+        without.Add(new TraceRecord(At, "u0", "j", TraceKind.Entered));
+        Assert.DoesNotContain(without.Counts.Keys, k => k.StartsWith("global-control", StringComparison.Ordinal));
+        Assert.Null(ExperimentReadoutBuilder.GlobalControl(without.Counts));
+    }
 }

@@ -75,4 +75,54 @@ public sealed class SendPolicyServeTests
             server.DeleteFolder();
         }
     }
+    [Fact]
+    public async Task The_global_control_readout_compares_the_held_out_users_conversions_with_the_messaged_ones()
+    {
+        await using var server = await StartAsync("""{"globalControl":{"percent":50}}""");
+        try
+        {
+            var control = new GlobalControl(50);
+            var users = Enumerable.Range(0, 40).Select(i => $"u{i}").ToList();
+            var held = users.Where(control.Holds).ToList();
+            var messaged = users.Except(held).ToList();
+            Assert.True(held.Count >= 10 && messaged.Count >= 10, $"{held.Count} held out of {users.Count}");
+            // every messaged user buys, one held-out user does
+            var buyers = messaged.Append(held[0]).ToHashSet();
+            await PostAsync(server, users.SelectMany(u => new[] { ServerFixture.Identify($"i-{u}", u, new { email = $"{u}@example.com" }), ServerFixture.Track($"g-{u}", u, "Go") })
+                .Concat(buyers.Select(u => ServerFixture.Track($"p-{u}", u, "Purchase"))));
+
+            var stats = await server.GetJsonAsync("/v1/journeys/hello/stats");
+            var rows = stats.GetProperty("globalControl").GetProperty("paths").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!);
+            Assert.True(rows["held-out"].GetProperty("control").GetBoolean());
+            Assert.Equal(held.Count, rows["held-out"].GetProperty("entered").GetInt64());
+            Assert.Equal(1, rows["held-out"].GetProperty("converted").GetInt64());
+            Assert.Equal(messaged.Count, rows["messaged"].GetProperty("entered").GetInt64());
+            Assert.Equal(messaged.Count, rows["messaged"].GetProperty("converted").GetInt64());
+            var heldRate = 1.0 / held.Count;
+            Assert.Equal((1.0 - heldRate) / heldRate, rows["messaged"].GetProperty("lift").GetDouble(), 9);
+            Assert.True(rows["messaged"].GetProperty("significant").GetBoolean());
+            Assert.InRange(rows["messaged"].GetProperty("pValue").GetDouble(), 0, 0.05);
+        }
+        finally
+        {
+            server.DeleteFolder();
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_global_control_group_the_stats_have_no_such_readout()
+    {
+        await using var server = await StartAsync("{}");
+        try
+        {
+            await PostAsync(server, [ServerFixture.Identify("i-a", "a", new { email = "a@example.com" }), ServerFixture.Track("g-a", "a", "Go")]);
+            var stats = await server.GetJsonAsync("/v1/journeys/hello/stats");
+            Assert.Equal(1, stats.GetProperty("entered").GetInt64());
+            Assert.False(stats.TryGetProperty("globalControl", out _));
+        }
+        finally
+        {
+            server.DeleteFolder();
+        }
+    }
 }
