@@ -72,6 +72,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(_ingestors);
         builder.Services.AddSingleton(_durable.Object);
+        builder.Services.AddSingleton(EngineOptions.Default); // the app registers its Journeys__settings policies (stats count the global control group with them)
         builder.Services.AddSingleton<TableJourneysBackend>();
         builder.Services.AddSingleton<DeadLetters>();
         builder.Services.AddSingleton<EventIngestion>();
@@ -178,7 +179,7 @@ public sealed class ApiContractTests : IAsyncLifetime
         // the Functions app registers no DurableTaskClient (the trigger binds one): stop gets it through With
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System).AddSingleton(_azurite.Tables).AddSingleton(new DefinitionCatalog(_azurite.Tables, TimeProvider.System))
-            .AddSingleton(_ingestors).AddLogging().AddSingleton<TableJourneysBackend>()
+            .AddSingleton(_ingestors).AddSingleton(EngineOptions.Default).AddLogging().AddSingleton<TableJourneysBackend>()
             .BuildServiceProvider();
         Assert.NotNull(services.GetRequiredService<TableJourneysBackend>());
     }
