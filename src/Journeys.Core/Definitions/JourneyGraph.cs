@@ -9,14 +9,17 @@ public sealed record GraphNode(string Id, string Type, string Label);
 public sealed record GraphEdge(string From, string To, string? Label);
 
 /// <summary>
-/// A journey drawn as a graph: the entry, then one node per step in definition order, and an edge per successor
-/// (a merge is two edges into one node). One model for <c>journeys graph</c> (Mermaid, DOT), the dashboard and the
+/// A journey drawn as a graph: the entry, then one node per step in definition order, the end when a path can
+/// complete the journey (a missing <c>next</c>), and an edge per successor (a merge is two edges into one node). One model for <c>journeys graph</c> (Mermaid, DOT), the dashboard and the
 /// simulation report, so they all draw the same thing.
 /// </summary>
 public sealed record JourneyGraph(string JourneyId, IReadOnlyList<GraphNode> Nodes, IReadOnlyList<GraphEdge> Edges)
 {
     /// <summary>The entry's node id: not a valid step id ('(' is not allowed in one), so it never collides.</summary>
     public const string EntryNode = "(entry)";
+
+    /// <summary>Where a path without a <c>next</c> leads: the journey completes (exit and jump steps end it otherwise).</summary>
+    public const string EndNode = "(end)";
 
     public static JourneyGraph Of(JourneyDefinition journey)
     {
@@ -27,8 +30,12 @@ public sealed record JourneyGraph(string JourneyId, IReadOnlyList<GraphNode> Nod
             nodes.Add(new GraphNode(id, TypeOf(step), Describe(step)));
             foreach (var (to, label) in Successors(step))
             {
-                edges.Add(new GraphEdge(id, to, label));
+                edges.Add(new GraphEdge(id, to ?? EndNode, label));
             }
+        }
+        if (edges.Exists(e => e.To == EndNode))
+        {
+            nodes.Add(new GraphNode(EndNode, "end", "completed"));
         }
         return new JourneyGraph(journey.Id, nodes, edges);
     }
@@ -71,36 +78,37 @@ public sealed record JourneyGraph(string JourneyId, IReadOnlyList<GraphNode> Nod
 
     private static string Channel(Channel channel) => channel.ToString().ToLowerInvariant();
 
-    private static IEnumerable<(string To, string? Label)> Successors(Step step)
+    /// <summary>Each successor with its path name; a null one completes the journey.</summary>
+    private static IEnumerable<(string? To, string? Label)> Successors(Step step)
     {
         switch (step)
         {
             case SplitStep split:
                 foreach (var p in split.Paths)
                 {
-                    if (p.Next is not null) yield return (p.Next, $"{p.Name} {p.Percent.ToString(CultureInfo.InvariantCulture)}%{(p.Control ? " (control)" : "")}");
+                    yield return (p.Next, $"{p.Name} {p.Percent.ToString(CultureInfo.InvariantCulture)}%{(p.Control ? " (control)" : "")}");
                 }
                 break;
             case BranchStep branch:
                 foreach (var p in branch.Paths)
                 {
-                    if (p.Next is not null) yield return (p.Next, p.Name);
+                    yield return (p.Next, p.Name);
                 }
-                if (branch.Otherwise is not null) yield return (branch.Otherwise, "otherwise");
+                yield return (branch.Otherwise, "otherwise");
                 break;
             case WaitForStep { Events.Count: 0 } wait:
-                if (wait.OnEvent is not null) yield return (wait.OnEvent, wait.Event);
-                if (wait.OnTimeout is not null) yield return (wait.OnTimeout, "timeout");
+                yield return (wait.OnEvent, wait.Event);
+                yield return (wait.OnTimeout, "timeout");
                 break;
             case WaitForStep wait:
                 foreach (var e in wait.Events)
                 {
-                    if (e.Next is not null) yield return (e.Next, e.Name);
+                    yield return (e.Next, e.Name);
                 }
-                if (wait.OnTimeout is not null) yield return (wait.OnTimeout, "timeout");
+                yield return (wait.OnTimeout, "timeout");
                 break;
             default:
-                foreach (var next in step.Successors.OfType<string>().Distinct(StringComparer.Ordinal))
+                foreach (var next in step.Successors.Distinct(StringComparer.Ordinal))
                 {
                     yield return (next, null);
                 }

@@ -42,7 +42,8 @@ public sealed class CompiledJourney
         foreach (var step in definition.Steps.Values)
         {
             _reached[step.Id] = new StepReached(definition.Id, step.Id);
-            _edges[step.Id] = [.. step.Successors.OfType<string>().Distinct(StringComparer.Ordinal).Select(to => new EdgeTaken(definition.Id, step.Id, to))];
+            // a missing next completes the journey: that move is an edge to the graph's end
+            _edges[step.Id] = [.. step.Successors.Select(to => to ?? JourneyGraph.EndNode).Distinct(StringComparer.Ordinal).Select(to => new EdgeTaken(definition.Id, step.Id, to))];
             switch (step)
             {
                 case WaitForStep w:

@@ -180,6 +180,10 @@ public sealed class JourneyEngine(EngineOptions? options = null)
             {
                 if (stepId is null)
                 {
+                    if (from is not null && journey.Edge(from, JourneyGraph.EndNode) is { } end)
+                    {
+                        effects.Add(end);
+                    }
                     Emit(at, state, TraceKind.Completed);
                     return state with
                     {

@@ -16,10 +16,10 @@ public static class GraphText
         var text = new StringBuilder("flowchart TD\n");
         foreach (var node in graph.Nodes)
         {
-            var label = MermaidLabel(node.Id == JourneyGraph.EntryNode ? node.Label : $"{node.Id}\n{node.Label}");
+            var label = MermaidLabel(Named(node) ? $"{node.Id}\n{node.Label}" : node.Label);
             var (open, close) = node.Type switch
             {
-                "entry" => ("([", "])"),
+                "entry" or "end" => ("([", "])"),
                 "branch" or "split" => ("{", "}"),
                 "delay" or "waitFor" => ("(", ")"),
                 "exit" or "jump" => ("[[", "]]"),
@@ -45,12 +45,12 @@ public static class GraphText
         {
             var shape = node.Type switch
             {
-                "entry" => "oval",
+                "entry" or "end" => "oval",
                 "branch" or "split" => "diamond",
                 "delay" or "waitFor" => "box, style=rounded",
                 _ => "box",
             };
-            var label = node.Id == JourneyGraph.EntryNode ? node.Label : $"{node.Id}\n{node.Label}";
+            var label = Named(node) ? $"{node.Id}\n{node.Label}" : node.Label;
             text.Append("    ").Append(ids[node.Id]).Append(" [label=").Append(DotString(label)).Append(", shape=").Append(shape).Append("];\n");
         }
         foreach (var edge in graph.Edges)
@@ -61,6 +61,9 @@ public static class GraphText
         }
         return text.Append("}\n").ToString();
     }
+
+    /// <summary>A step's node shows its id above its description; the entry and the end only their label.</summary>
+    private static bool Named(GraphNode node) => node.Id is not (JourneyGraph.EntryNode or JourneyGraph.EndNode);
 
     private static Dictionary<string, string> Ids(JourneyGraph graph)
     {

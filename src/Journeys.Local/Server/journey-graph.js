@@ -1,11 +1,12 @@
 // A journey drawn as its graph (DESIGN §10), shared by the dashboard and the report of `journeys simulate --report`.
-// Nodes and edges follow Journeys.Core's JourneyGraph (the entry, one node per step, one edge per successor with
-// its path name); dagre (bundled into the page, tools/dagre) lays them out; the counts come from a stats object
+// Nodes and edges follow Journeys.Core's JourneyGraph (the entry, one node per step, the end where a path completes
+// the journey, one edge per successor with its path name); dagre (bundled into the page, tools/dagre) lays them out; the counts come from a stats object
 // shaped as GET /v1/journeys/{id}/stats answers. Every drawn node and edge carries data- attributes (step, count)
 // so what a person sees can be checked against the API.
 'use strict';
 const JourneyGraph = (() => {
   const ENTRY = '(entry)';
+  const END = '(end)'; // where a path without a next leads: the journey completes
   const SVG = 'http://www.w3.org/2000/svg';
 
   function entryLabel(entry) {
@@ -32,7 +33,8 @@ const JourneyGraph = (() => {
 
   function successors(step) {
     const out = [];
-    const add = (to, label) => { if (to) out.push({ to, label }); };
+    if (step.type === 'exit' || step.type === 'jump') return out; // they end the enrollment themselves
+    const add = (to, label) => out.push({ to: to || END, label });
     switch (step.type) {
       case 'split': for (const p of step.paths) add(p.next, `${p.name} ${p.percent}%${p.control ? ' (control)' : ''}`); break;
       case 'branch': for (const p of step.paths) add(p.next, p.name); add(step.otherwise, 'otherwise'); break;
@@ -54,6 +56,7 @@ const JourneyGraph = (() => {
       nodes.push({ id, type: step.type, label: describe(step) });
       for (const s of successors(step)) edges.push({ from: id, to: s.to, label: s.label });
     }
+    if (edges.some(e => e.to === END)) nodes.push({ id: END, type: 'end', label: 'completed' });
     return { nodes, edges };
   }
 
@@ -73,14 +76,14 @@ const JourneyGraph = (() => {
    */
   function draw(svg, definition, stats, highlight) {
     const graph = of(definition);
-    const reached = id => id === ENTRY ? stats.entered : (stats.steps || {})[id] || 0;
+    const reached = id => id === ENTRY ? stats.entered : id === END ? stats.completed : (stats.steps || {})[id] || 0;
     const taken = {};
     for (const e of stats.edges || []) taken[e.from + '>' + e.to] = e.taken;
     const edgeCount = e => e.from === ENTRY ? stats.entered : taken[e.from + '>' + e.to] || 0;
     const g = new dagre.graphlib.Graph({ multigraph: true });
     g.setGraph({ rankdir: 'TB', nodesep: 28, ranksep: 46, edgesep: 12, marginx: 12, marginy: 12 });
     for (const node of graph.nodes) {
-      const title = node.id === ENTRY ? 'entry' : node.id;
+      const title = node.id === ENTRY ? 'entry' : node.id === END ? 'end' : node.id;
       g.setNode(node.id, { width: Math.max(width(title), width(node.label)), height: 58, node });
     }
     graph.edges.forEach((edge, i) => {
@@ -108,19 +111,20 @@ const JourneyGraph = (() => {
       const { x, y, width: w, height: h, node } = g.node(id);
       const on = lit.has(id);
       const group = el('g', { class: `node type-${node.type}` + (on ? ' lit' : ''), 'data-step': id, 'data-count': reached(id) }, svg);
-      el('rect', { x: x - w / 2, y: y - h / 2, width: w, height: h, rx: node.type === 'delay' || node.type === 'waitFor' || node.type === 'entry' ? 14 : 4 }, group);
-      text(group, x, y - 10, id === ENTRY ? 'entry' : id, 'node-id');
+      el('rect', { x: x - w / 2, y: y - h / 2, width: w, height: h, rx: ['delay', 'waitFor', 'entry', 'end'].includes(node.type) ? 14 : 4 }, group);
+      text(group, x, y - 10, id === ENTRY ? 'entry' : id === END ? 'end' : id, 'node-id');
       text(group, x, y + 5, node.label, 'node-label');
       text(group, x, y + 20, n(reached(id)), 'node-count');
     }
     return graph;
   }
 
-  /** The steps a user's trace records name (and the entry once they entered), for draw's highlight. */
+  /** The steps a user's trace records name (and the entry once they entered, the end once they completed), for draw's highlight. */
   function pathOf(records) {
     const steps = new Set();
     for (const r of records) {
       if (r.kind === 'entered') steps.add(ENTRY);
+      if (r.kind === 'completed') steps.add(END);
       if (r.step) steps.add(r.step);
     }
     return steps;
@@ -183,5 +187,5 @@ const JourneyGraph = (() => {
     return table;
   }
 
-  return { ENTRY, of, draw, pathOf, readouts };
+  return { ENTRY, END, of, draw, pathOf, readouts };
 })();

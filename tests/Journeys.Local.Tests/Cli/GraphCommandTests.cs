@@ -2,7 +2,7 @@ using Journeys.Core.Definitions;
 
 namespace Journeys.Local.Tests.Cli;
 
-/// <summary><c>journeys graph DIR JOURNEY</c>: one node per step and one edge per successor, in Mermaid and DOT.</summary>
+/// <summary><c>journeys graph DIR JOURNEY</c>: one node per step, the end, and one edge per successor, in Mermaid and DOT.</summary>
 public sealed class GraphCommandTests
 {
     private static string Samples => Path.Combine(RepositoryPaths.Root, "samples");
@@ -21,8 +21,9 @@ public sealed class GraphCommandTests
             var lines = run.StdoutLines;
             var arrow = format == "dot" ? " -> " : " -->";
             var nodes = lines.Count(l => !l.Contains(arrow, StringComparison.Ordinal) && (format == "dot" ? l.Contains("[label=", StringComparison.Ordinal) : l.Contains("\"", StringComparison.Ordinal)));
-            Assert.Equal(journey.Steps.Count + 1, nodes); // the steps and the entry
-            var successors = journey.Steps.Values.Sum(s => s.Successors.OfType<string>().Count()) + 1;
+            var completes = journey.Steps.Values.Any(s => s.Successors.Contains(null));
+            Assert.Equal(journey.Steps.Count + 1 + (completes ? 1 : 0), nodes); // the steps, the entry and the end
+            var successors = journey.Steps.Values.Sum(s => s.Successors.Count()) + 1; // a missing next is an edge to the end
             Assert.Equal(successors, lines.Count(l => l.Contains(arrow, StringComparison.Ordinal)));
             foreach (var id in journey.Steps.Keys)
             {
@@ -49,5 +50,30 @@ public sealed class GraphCommandTests
         var badFormat = CliRun.Of("graph", Samples, "abandoned-cart", "--format", "svg");
         Assert.Equal(2, badFormat.Exit);
         Assert.Contains("'svg'", badFormat.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_without_a_next_leads_to_the_end_and_exit_steps_do_not()
+    {
+        var run = CliRun.Of("graph", Samples, "product-consideration");
+        Assert.Equal(0, run.Exit);
+        var lines = run.StdoutLines;
+        var end = Assert.Single(lines, l => l.Contains("([\"completed\"])", StringComparison.Ordinal)).Trim();
+        var endId = end[..end.IndexOf('(', StringComparison.Ordinal)];
+        var reminder = Assert.Single(lines, l => l.Contains("\"reminder<br/>", StringComparison.Ordinal)).Trim();
+        var reminderId = reminder[..reminder.IndexOf('[', StringComparison.Ordinal)];
+        Assert.Equal([$"{reminderId} --> {endId}"], lines.Where(l => l.EndsWith(" " + endId, StringComparison.Ordinal)).Select(l => l.Trim()));
+
+        var read = DefinitionReader.ReadJourney("t.journey.json", """
+            {"id":"t","entry":{"event":"Go"},"start":"pick",
+             "steps":{"pick":{"type":"branch","paths":[{"name":"vip","when":{"trait":"vip","eq":true},"next":"out"}]},
+                      "out":{"type":"exit"}}}
+            """);
+        Assert.Empty(read.Problems);
+        var graph = JourneyGraph.Of(read.Definition!);
+        // the branch's missing otherwise completes the journey; the exit step ends it by itself
+        Assert.Equal([("(entry)", "pick"), ("pick", "out"), ("pick", "(end)")], graph.Edges.Select(e => (e.From, e.To)));
+        Assert.Equal("otherwise", graph.Edges[^1].Label);
+        Assert.Equal("end", graph.Nodes[^1].Type);
     }
 }

@@ -39,7 +39,13 @@ public sealed class SimulateReportTests(ChromiumFixture chromium) : IClassFixtur
         foreach (var journey in loaded.Journeys)
         {
             var section = page.Locator($"section[data-journey='{journey.Id}']");
-            await Expect(section.Locator("g.node")).ToHaveCountAsync(journey.Steps.Count + 1);
+            var completes = journey.Steps.Values.Any(s => s.Successors.Contains(null));
+            await Expect(section.Locator("g.node")).ToHaveCountAsync(journey.Steps.Count + 1 + (completes ? 1 : 0)); // the entry, the end
+            if (completes)
+            {
+                var completed = trace.Count(r => r.GetProperty("journey").GetString() == journey.Id && r.GetProperty("kind").GetString() == "completed");
+                await Expect(section.Locator("g.node[data-step='(end)']")).ToHaveAttributeAsync("data-count", completed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             var entered = trace.Count(r => r.GetProperty("journey").GetString() == journey.Id && r.GetProperty("kind").GetString() == "entered");
             await Expect(section.Locator("g.node[data-step='(entry)']")).ToHaveAttributeAsync("data-count", entered.ToString(System.Globalization.CultureInfo.InvariantCulture));
             foreach (var step in journey.Steps.Keys)

@@ -88,8 +88,12 @@ public sealed class GraphDashboardTests(ChromiumFixture chromium) : IClassFixtur
         var definition = (await _server.GetJsonAsync("/v1/journeys/exp")).GetProperty("definition");
         var stats = await _server.GetJsonAsync("/v1/journeys/exp/stats");
         var steps = definition.GetProperty("steps").EnumerateObject().Select(p => p.Name).ToList();
-        await Expect(_page.Locator("#graph g.node")).ToHaveCountAsync(steps.Count + 1); // and the entry
+        await Expect(_page.Locator("#graph g.node")).ToHaveCountAsync(steps.Count + 2); // and the entry and the end (the control path and the wait have no next)
         await Expect(_page.Locator("#graph g.node[data-step='(entry)']")).ToHaveAttributeAsync("data-count", stats.GetProperty("entered").GetInt64().ToString(CultureInfo.InvariantCulture));
+        var completed = stats.GetProperty("completed").GetInt64();
+        Assert.True(completed > 0); // the control users completed at once
+        await Expect(_page.Locator("#graph g.node[data-step='(end)']")).ToHaveAttributeAsync("data-count", completed.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(completed, stats.GetProperty("edges").EnumerateArray().Where(e => e.GetProperty("to").GetString() == "(end)").Sum(e => e.GetProperty("taken").GetInt64()));
         foreach (var step in steps)
         {
             var reached = stats.GetProperty("steps").TryGetProperty(step, out var n) ? n.GetInt64() : 0;

@@ -50,6 +50,10 @@ public sealed class StepReachedStatsTests : IAsyncLifetime
         var into = stats.GetProperty("edges").EnumerateArray()
             .GroupBy(e => e.GetProperty("to").GetString()!)
             .ToDictionary(g => g.Key, g => g.Sum(e => e.GetProperty("taken").GetInt64()));
+        // ann's thank-you has no next: she completed, along the edge to the graph's end
+        Assert.Equal(1, stats.GetProperty("completed").GetInt64());
+        Assert.Equal(1, into["(end)"]);
+        Assert.Single(stats.GetProperty("edges").EnumerateArray(), e => e.GetProperty("to").GetString() == "(end)" && e.GetProperty("from").GetString() == "thanks");
         var entered = stats.GetProperty("entered").GetInt64();
         foreach (var (step, count) in steps)
         {
