@@ -58,7 +58,8 @@ public static class JourneyStatsBuilder
         }
         if (edges.Count == 0 && definition is not null)
         {
-            edges.AddRange(DerivedEdges(definition, counts));
+            // two paths of one step without a next are one edge to the end, as serve counts it
+            edges.AddRange(DerivedEdges(definition, counts).GroupBy(e => (e.From, e.To)).Select(g => new EdgeCounts(g.Key.From, g.Key.To, g.Sum(e => e.Taken))));
         }
         edges.Sort((a, b) => (string.CompareOrdinal(a.From, b.From) is var c and not 0) ? c : string.CompareOrdinal(a.To, b.To));
         var experiments = new SortedDictionary<string, ExperimentReadout>(StringComparer.Ordinal);
@@ -93,7 +94,8 @@ public static class JourneyStatsBuilder
     /// <summary>
     /// Edges from the counts a trace-only runtime keeps (no <c>edge:</c> counters, the Functions app): a send always
     /// moves on to its next once it has sent or suppressed (its <c>step:</c> count), and a branch, split or waitFor
-    /// path's count is its edge's. Moves out of delays and updates leave no record, so their edges are absent.
+    /// path's count is its edge's; a missing next is the edge to the graph's end. Moves out of delays and updates
+    /// leave no record, so their edges are absent.
     /// </summary>
     private static IEnumerable<EdgeCounts> DerivedEdges(JourneyDefinition definition, IReadOnlyDictionary<string, long> counts)
     {
@@ -101,28 +103,28 @@ public static class JourneyStatsBuilder
         {
             switch (step)
             {
-                case SendStep { Next: { } next }:
-                    yield return new EdgeCounts(id, next, counts.GetValueOrDefault($"step:{id}"));
+                case SendStep send:
+                    yield return Edge(id, send.Next, $"step:{id}");
                     break;
                 case SplitStep split:
-                    foreach (var path in split.Paths.Where(p => p.Next is not null))
-                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
+                    foreach (var path in split.Paths)
+                        yield return Edge(id, path.Next, $"path:{id}:{path.Name}");
                     break;
                 case BranchStep branch:
-                    foreach (var path in branch.Paths.Where(p => p.Next is not null))
-                        yield return new EdgeCounts(id, path.Next!, counts.GetValueOrDefault($"path:{id}:{path.Name}"));
-                    if (branch.Otherwise is { } otherwise)
-                        yield return new EdgeCounts(id, otherwise, counts.GetValueOrDefault($"path:{id}:otherwise"));
+                    foreach (var path in branch.Paths)
+                        yield return Edge(id, path.Next, $"path:{id}:{path.Name}");
+                    yield return Edge(id, branch.Otherwise, $"path:{id}:otherwise");
                     break;
                 case WaitForStep wait:
-                    foreach (var e in wait.Events.Where(e => e.Next is not null))
-                        yield return new EdgeCounts(id, e.Next!, counts.GetValueOrDefault($"path:{id}:{e.Name}"));
-                    if (wait.Events.Count == 0 && wait.OnEvent is { } onEvent)
-                        yield return new EdgeCounts(id, onEvent, counts.GetValueOrDefault($"path:{id}:event"));
-                    if (wait.OnTimeout is { } onTimeout)
-                        yield return new EdgeCounts(id, onTimeout, counts.GetValueOrDefault($"path:{id}:timeout"));
+                    foreach (var e in wait.Events)
+                        yield return Edge(id, e.Next, $"path:{id}:{e.Name}");
+                    if (wait.Events.Count == 0)
+                        yield return Edge(id, wait.OnEvent, $"path:{id}:event");
+                    yield return Edge(id, wait.OnTimeout, $"path:{id}:timeout");
                     break;
             }
         }
+
+        EdgeCounts Edge(string from, string? to, string metric) => new(from, to ?? JourneyGraph.EndNode, counts.GetValueOrDefault(metric));
     }
 }

@@ -59,7 +59,8 @@ public sealed class TraceReadoutTests
         Assert.Null(control.PValue);
         Assert.NotNull(email.PValue);
         Assert.InRange(email.Rate, email.Interval.Low, email.Interval.High);
-        // edges derived from the counts the trace gives: a split path's, a send's moves to its next
-        Assert.Equal([new EdgeCounts("ab", "mail", 3), new EdgeCounts("mail", "sms", 2)], stats.Edges);
+        // edges derived from the counts the trace gives: a split path's, a send's moves to its next, and to the end
+        // where there is no next (the control path, the last send)
+        Assert.Equal([new EdgeCounts("ab", "(end)", 1), new EdgeCounts("ab", "mail", 3), new EdgeCounts("mail", "sms", 2), new EdgeCounts("sms", "(end)", 1)], stats.Edges);
     }
 }
