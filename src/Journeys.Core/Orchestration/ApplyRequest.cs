@@ -14,10 +14,18 @@ namespace Journeys.Core.Orchestration;
 /// <see cref="ActivityNames.Send"/> does. Empty in requests of executions whose history has their own
 /// <see cref="ActivityNames.Send"/> calls (<see cref="OrchestrationInput.Folded"/> false).
 /// </param>
+/// <param name="Assigned">The decision's assignments in winner-rule splits, counted once each (<see cref="IExperimentCounts.Assign"/>).</param>
+/// <param name="Winners">Winners the decision chose (the first recorded stays).</param>
 public sealed record ApplyRequest(
     EnrollmentState Before,
     EnrollmentState After,
     IReadOnlyList<TraceRecord> Traces,
     IReadOnlyList<UpdateProfile> ProfileUpdates,
     IReadOnlyList<DateTimeOffset> SendTimes,
-    IReadOnlyList<SendMessage>? Sends = null);
+    IReadOnlyList<SendMessage>? Sends = null,
+    IReadOnlyList<ExperimentAssigned>? Assigned = null,
+    IReadOnlyList<WinnerChosen>? Winners = null)
+{
+    /// <summary>The decision's id: the same in a retried activity, another in any other decision (a method, so not serialized).</summary>
+    public string DecisionScope() => $"{Before.EnrollmentId}~{Before.StepsTaken}~{After.StepsTaken}";
+}

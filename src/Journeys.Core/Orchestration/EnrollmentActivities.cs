@@ -9,18 +9,40 @@ namespace Journeys.Core.Orchestration;
 /// Storage and channel delivery, the tests to in-memory stores. Each is safe to run twice.
 /// </summary>
 /// <param name="definitions">Published versions as text (the Functions app reads its catalog table instead).</param>
+/// <param name="experiments">Tallies of winner-rule splits; none: such splits only split (a driver that keeps no tallies).</param>
 public sealed class EnrollmentActivities(
     RuntimeStores stores,
     IEnrollmentPartition partition,
     IRuntimeOutput output,
-    Func<DefinitionRequest, DefinitionSource?>? definitions = null)
+    Func<DefinitionRequest, DefinitionSource?>? definitions = null,
+    IExperimentCounts? experiments = null)
 {
-    /// <summary>The partition's pull, with the definition it asks for when the run owns the enrollment (an execution's first pull).</summary>
+    private readonly DefinitionCompiler _compiler = new();
+
+    /// <summary>
+    /// The partition's pull, with the definition it asks for when the run owns the enrollment (an execution's first
+    /// pull), and the tallies of the journey's winner-rule splits (the first pull finds them in that definition).
+    /// </summary>
     public string Pull(string requestJson)
     {
         var request = OrchestrationJson.ReadPullRequest(requestJson);
         var pulled = partition.Pull(request);
-        return OrchestrationJson.Write(pulled.Owned && request.Definition is { } wanted ? pulled with { Definition = Source(wanted) } : pulled);
+        if (!pulled.Owned)
+        {
+            return OrchestrationJson.Write(pulled);
+        }
+        var tallies = request.Experiments;
+        if (request.Definition is { } wanted)
+        {
+            var source = Source(wanted);
+            pulled = pulled with { Definition = source };
+            tallies ??= experiments is null ? null : TallyRequest.For(_compiler.Compile(source));
+        }
+        if (experiments is not null && tallies is not null)
+        {
+            pulled = pulled with { Experiments = tallies.Steps.ToDictionary(s => s, s => experiments.Tally(tallies.JourneyId, s), StringComparer.Ordinal) };
+        }
+        return OrchestrationJson.Write(pulled);
     }
 
     public string LoadDefinition(string requestJson) => OrchestrationJson.Write(Source(OrchestrationJson.ReadDefinitionRequest(requestJson)));
@@ -42,6 +64,7 @@ public sealed class EnrollmentActivities(
             stores.Sends.Record(request.After.UserId, at);
         }
         ApplyProfileUpdates(request.ProfileUpdates);
+        RecordExperiments(request);
         foreach (var message in request.Sends ?? [])
         {
             Deliver(message); // throws on a failed delivery: the retried activity re-applies, then skips the marked
@@ -55,6 +78,27 @@ public sealed class EnrollmentActivities(
         foreach (var update in updates)
         {
             stores.Profiles.Save((stores.Profiles.Find(update.UserId) ?? Profile.Empty(update.UserId)).Merge(update.Traits));
+        }
+    }
+
+    /// <summary>
+    /// The decision's assignments and winners (<see cref="ApplyRequest.Assigned"/>, <see cref="ApplyRequest.Winners"/>):
+    /// each assignment under the decision's id and its index, so a retried activity counts none twice.
+    /// </summary>
+    public void RecordExperiments(ApplyRequest request)
+    {
+        if (experiments is null)
+        {
+            return;
+        }
+        var scope = request.DecisionScope();
+        for (var i = 0; i < (request.Assigned?.Count ?? 0); i++)
+        {
+            experiments.Assign(request.Assigned![i], $"{scope}~{i}");
+        }
+        foreach (var winner in request.Winners ?? [])
+        {
+            experiments.ChooseWinner(winner);
         }
     }
 

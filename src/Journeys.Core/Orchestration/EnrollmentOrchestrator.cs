@@ -58,6 +58,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         var source = pulled.Definition ?? OrchestrationJson.ReadDefinition(await context.CallActivityAsync(
             ActivityNames.LoadDefinition, OrchestrationJson.Write(version), ActivityRetry.Storage));
         var journey = _definitions.Compile(source);
+        var tallies = TallyRequest.For(journey); // null for a journey without a winner rule: its pulls read no tallies
         pulled = pulled with { Definition = null };
         var iterations = 0;
         if (!input.Started)
@@ -79,7 +80,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         {
             if (pulled is null)
             {
-                pulled = await PullAsync(context, state, cursor, claim, lastAt);
+                pulled = await PullAsync(context, state, cursor, claim, lastAt, experiments: tallies);
                 stale = false;
             }
             if (!pulled.Owned)
@@ -201,11 +202,12 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         return left == 0 ? pulled with { Pending = [] } : null;
     }
 
-    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt, DefinitionRequest? definition = null)
+    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt, DefinitionRequest? definition = null,
+        TallyRequest? experiments = null)
     {
         var since = _options.FrequencyCap is { } cap ? cap.Within.SubtractFrom(lastAt) : DateTimeOffset.MaxValue;
         return OrchestrationJson.ReadPull(await context.CallActivityAsync(
-            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since, definition)), ActivityRetry.Storage));
+            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since, definition, experiments)), ActivityRetry.Storage));
     }
 
     /// <param name="upTo">The decision sees history up to this sequence (later arrivals do not leak into it).</param>
@@ -221,7 +223,8 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             var since = cap.Within.SubtractFrom(input.At);
             recent = pulled.SendTimes.Count(t => t > since);
         }
-        var snapshot = new ContextSnapshot(state.UserId, pulled.Traits, history, recent);
+        // the tallies came with the pull (history): a replay decides on the same counts
+        var snapshot = new ContextSnapshot(state.UserId, pulled.Traits, history, recent, pulled.Experiments);
         var effects = new List<Effect>();
         var next = _engine.Advance(journey, state, input, snapshot.ToEngineContext(), effects);
 
@@ -230,6 +233,8 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         var sendTimes = new List<DateTimeOffset>();
         var sends = new List<SendMessage>();
         var jumps = new List<JumpTo>();
+        List<ExperimentAssigned>? assigned = null;
+        List<WinnerChosen>? winners = null;
         foreach (var effect in effects)
         {
             switch (effect)
@@ -250,10 +255,16 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                 case JumpTo j:
                     jumps.Add(j);
                     break;
+                case ExperimentAssigned a when pulled.Experiments?.ContainsKey(a.Step) == true:
+                    (assigned ??= []).Add(a); // a winner rule's tally counts it; other experiments are read from the trace
+                    break;
+                case WinnerChosen w:
+                    (winners ??= []).Add(w);
+                    break;
             }
         }
         var applied = await context.CallActivityAsync(
-            ActivityNames.Apply, OrchestrationJson.Write(new ApplyRequest(state, next, traces, updates, sendTimes, folded ? sends : null)),
+            ActivityNames.Apply, OrchestrationJson.Write(new ApplyRequest(state, next, traces, updates, sendTimes, folded ? sends : null, assigned, winners)),
             folded ? ActivityRetry.ApplyAndSend(sends.Count) : ActivityRetry.Storage);
         if (!folded || applied != ActivityNames.AppliedAndSent)
         {

@@ -11,4 +11,9 @@ namespace Journeys.Core.Orchestration;
 /// The journey version the orchestration has not loaded yet (the first pull of an execution): returned as
 /// <see cref="PullResult.Definition"/> when the run owns the enrollment, so no <see cref="ActivityNames.LoadDefinition"/> is needed.
 /// </param>
-public sealed record PullRequest(string EnrollmentId, string UserId, long AfterSequence, string Claim, DateTimeOffset SendsSince, DefinitionRequest? Definition = null);
+/// <param name="Experiments">
+/// The winner-rule splits whose tallies to return (<see cref="PullResult.Experiments"/>); an execution's first pull,
+/// which has no journey yet, gets them for the <see cref="Definition"/> it loads.
+/// </param>
+public sealed record PullRequest(string EnrollmentId, string UserId, long AfterSequence, string Claim, DateTimeOffset SendsSince, DefinitionRequest? Definition = null,
+    TallyRequest? Experiments = null);

@@ -1,4 +1,5 @@
 using Journeys.Core.Audience;
+using Journeys.Core.Engine.Experiments;
 
 namespace Journeys.Core.Orchestration;
 
@@ -10,6 +11,7 @@ namespace Journeys.Core.Orchestration;
 /// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
 /// <param name="Left">The first streaming segment the user left that the journey exits on, if recorded.</param>
 /// <param name="Definition">The version <see cref="PullRequest.Definition"/> asked for (only when <see cref="Owned"/>).</param>
+/// <param name="Experiments">The tallies of the journey's winner-rule splits by step id; null for a journey without one (or a pull from before).</param>
 public sealed record PullResult(
     bool Owned,
     IReadOnlyList<PulledEvent> Pending,
@@ -18,7 +20,8 @@ public sealed record PullResult(
     IReadOnlyList<HistoryEvent> History,
     IReadOnlyList<DateTimeOffset> SendTimes,
     SegmentExit? Left = null,
-    DefinitionSource? Definition = null)
+    DefinitionSource? Definition = null,
+    IReadOnlyDictionary<string, ExperimentTally>? Experiments = null)
 {
     public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);
 }

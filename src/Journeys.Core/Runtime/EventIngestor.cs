@@ -2,6 +2,7 @@ using Journeys.Core.Audience;
 using Journeys.Core.Conditions;
 using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
+using Journeys.Core.Engine.Experiments;
 using Journeys.Core.Orchestration;
 
 namespace Journeys.Core.Runtime;
@@ -19,12 +20,16 @@ public sealed class EventIngestor(
     IEnrollmentSignals signals,
     IRuntimeOutput output,
     Func<string, bool>? isPaused = null,
-    IEntryCounters? counters = null)
+    IEntryCounters? counters = null,
+    IExperimentConversions? experiments = null)
 {
     private const int MaxAttempts = 5;
 
     /// <summary>Entries of journeys with <c>limits</c>, counted across every ingestion instance; in memory when none is given (one process).</summary>
     private readonly IEntryCounters _counters = counters ?? new InMemory.InMemoryJourneyCounters();
+
+    /// <summary>The winner-rule splits of the last definition set seen, by converting event (a set is swapped whole on publish).</summary>
+    private (DefinitionSet Set, ExperimentIndex Index)? _experiments;
 
     /// <summary>Processes one event at <paramref name="at"/> (the caller's clock; never earlier than the previous event's).</summary>
     public IngestOutcome Ingest(CustomerEvent e, DateTimeOffset at)
@@ -85,6 +90,11 @@ public sealed class EventIngestor(
             case CommitOutcome.Conflict:
                 return null;
         }
+        if (track && experiments is not null && Experiments(set).ConvertedBy(e.Event!) is { Count: > 0 } converted)
+        {
+            // after the event is recorded, as the single-node runtime converts (a redelivered one is not converted again)
+            ExperimentConversion.Convert(converted, experiments, e.UserId, at, context, output.Counted);
+        }
         if (!concerned)
         {
             return IngestOutcome.Accepted; // the common case: one read, one write
@@ -109,6 +119,16 @@ public sealed class EventIngestor(
         }
         EvaluateStreamingSegments(set, e, at, ref current, scope);
         return IngestOutcome.Accepted;
+    }
+
+    /// <summary>Tallies are kept for winner rules alone on this runtime: other experiments are read from the trace.</summary>
+    private ExperimentIndex Experiments(DefinitionSet set)
+    {
+        if (_experiments is not { } cached || !ReferenceEquals(cached.Set, set))
+        {
+            _experiments = cached = (set, new ExperimentIndex(set.Journeys, winnersOnly: true));
+        }
+        return cached.Index;
     }
 
     /// <summary>

@@ -12,15 +12,10 @@ public readonly record struct ExperimentAssignment(string Path, DateTimeOffset A
 /// channel's next free slot. The engine reads them through <see cref="ISharedCounts"/>; the runtime writes them
 /// from the engine's effects, in the same transaction as the step that caused them in a durable store.
 /// </summary>
-public interface IJourneyCounters : IEntryCounters, ISharedCounts
+public interface IJourneyCounters : IEntryCounters, ISharedCounts, IExperimentConversions
 {
-    ExperimentAssignment? Assignment(string journeyId, string stepId, string userId);
-
     /// <summary>Counts an entry into the path and makes it the user's assignment (a re-entry replaces the previous one); the first sets the experiment's start.</summary>
     void Assign(string journeyId, string stepId, string userId, string path, DateTimeOffset at);
-
-    /// <summary>Marks the user's assignment converted and counts the conversion for its path.</summary>
-    void Convert(string journeyId, string stepId, string userId);
 
     /// <summary>Records the winner (the first one recorded stays).</summary>
     void ChooseWinner(string journeyId, string stepId, string path, DateTimeOffset at);

@@ -132,7 +132,7 @@ public sealed class JourneyRuntime
             }
             if (_experiments.ConvertedBy(e.Event!) is { Count: > 0 } experiments)
             {
-                ConvertExperiments(experiments, e, at, Context(e, at, profile, profileStale));
+                ExperimentConversion.Convert(experiments, _counters, e.UserId, at, Context(e, at, profile, profileStale), _output.Counted);
             }
             var entries = Definitions.EnteredByEvent(e.Event!);
             if (entries.Count > 0)
@@ -150,28 +150,6 @@ public sealed class JourneyRuntime
         }
         EvaluateStreamingSegments(e, at, Context(e, at, profile, profileStale));
         return IngestOutcome.Accepted;
-    }
-
-    /// <summary>
-    /// Experiment conversions (DESIGN §10): the metric event counts for the path the user took when it comes within
-    /// the window of taking it, once per assignment, whether or not the enrollment is still running (a control path
-    /// often ends at once). A goal metric also needs the goal's where.
-    /// </summary>
-    private void ConvertExperiments(IReadOnlyList<ExperimentSplit> experiments, CustomerEvent e, DateTimeOffset at, ConditionContext context)
-    {
-        foreach (var experiment in experiments)
-        {
-            var journeyId = experiment.Journey.Id;
-            var stepId = experiment.Split.Id;
-            if (_counters.Assignment(journeyId, stepId, e.UserId) is not { Converted: false } assignment
-                || at < assignment.At || at > experiment.Rule.Window.AddTo(assignment.At)
-                || (experiment.Rule.UsesGoal && !experiment.Journey.GoalWhere.Evaluate(context)))
-            {
-                continue;
-            }
-            _counters.Convert(journeyId, stepId, e.UserId);
-            _output.Counted(journeyId, $"experiment-converted:{stepId}:{assignment.Path}");
-        }
     }
 
     /// <summary>

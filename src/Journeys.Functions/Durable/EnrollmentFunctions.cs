@@ -41,8 +41,9 @@ public sealed class EnrollmentFunctions(
     {
         var parsed = OrchestrationJson.ReadApply(request);
         // one decision's rows share a key scope: a retried activity rewrites them rather than adding copies
-        users.Apply(parsed.After, parsed.Traces, parsed.SendTimes, $"{parsed.Before.EnrollmentId}~{parsed.Before.StepsTaken}~{parsed.After.StepsTaken}");
+        users.Apply(parsed.After, parsed.Traces, parsed.SendTimes, parsed.DecisionScope());
         activities.ApplyProfileUpdates(parsed.ProfileUpdates);
+        activities.RecordExperiments(parsed); // the counters table, each assignment under a marker: a retry counts none twice
         foreach (var message in parsed.Sends ?? [])
         {
             await DeliverAsync(message, cancellation);

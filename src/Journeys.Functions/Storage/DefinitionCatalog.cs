@@ -60,10 +60,6 @@ public sealed class DefinitionCatalog(JourneyTables tables, TimeProvider time)
         {
             throw new ArgumentException("the definition's id does not match the route");
         }
-        if (AzureSupport.Journey(published, $"{journeyId}{DefinitionLoader.JourneySuffix}") is { Count: > 0 } unsupported)
-        {
-            return (null, unsupported);
-        }
         while (true)
         {
             var state = tables.Journeys.GetEntityIfExists<TableEntity>(journeyId, StateRow);

@@ -19,13 +19,14 @@ public sealed class ExperimentIndex
 {
     private readonly Dictionary<string, List<ExperimentSplit>> _byEvent = new(StringComparer.Ordinal);
 
-    public ExperimentIndex(IEnumerable<CompiledJourney> journeys)
+    /// <param name="winnersOnly">Only splits with a <c>winner</c> rule (a runtime that keeps tallies for those alone: Azure).</param>
+    public ExperimentIndex(IEnumerable<CompiledJourney> journeys, bool winnersOnly = false)
     {
         foreach (var journey in journeys)
         {
             foreach (var split in journey.Definition.Steps.Values.OfType<SplitStep>())
             {
-                if (split.Experiment is null) continue;
+                if (split.Experiment is null || (winnersOnly && split.Experiment.Winner is null)) continue;
                 var experiment = new ExperimentSplit(journey, split);
                 if (experiment.MetricEvent is not { } name) continue;
                 if (!_byEvent.TryGetValue(name, out var list))
