@@ -49,10 +49,11 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Catalog = new DefinitionCatalog(azurite.Tables, TimeProvider.System);
         Users = new TableUserPartition(azurite.Tables);
         Traces = new TableTraceOutput(azurite.Tables);
-        Ingestors = new IngestorFactory(Catalog, Users, Traces, new TableEntryCounters(azurite.Tables));
+        Experiments = new TableExperimentCounters(azurite.Tables);
+        Ingestors = new IngestorFactory(Catalog, Users, Traces, new TableEntryCounters(azurite.Tables), Experiments);
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Enqueue) { MaxIterations = maxIterations };
-        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces, Catalog.Source);
+        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces, Catalog.Source, Experiments);
         Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tracking:baseUrl"] = "https://journeys.test/api",
@@ -71,6 +72,8 @@ internal sealed class RealEngineHost : IAsyncDisposable
     public TableUserPartition Users { get; }
 
     public TableTraceOutput Traces { get; }
+
+    public TableExperimentCounters Experiments { get; }
 
     public IngestorFactory Ingestors { get; }
 
@@ -110,7 +113,15 @@ internal sealed class RealEngineHost : IAsyncDisposable
         registry.AddOrchestrator(ActivityNames.Orchestrator, () => new AppOrchestrator(Functions));
         registry.AddActivityFunc<string, string>(ActivityNames.Pull, (_, input) => Functions.Pull(input));
         registry.AddActivityFunc<string, string>(ActivityNames.LoadDefinition, (_, input) => Functions.LoadDefinition(input));
-        registry.AddActivityFunc<string, string>(ActivityNames.Apply, (_, input) => Functions.Apply(input, CancellationToken.None));
+        registry.AddActivityFunc<string, string>(ActivityNames.Apply, async (_, input) =>
+        {
+            var result = await Functions.Apply(input, CancellationToken.None);
+            if (Interlocked.Decrement(ref _applyFailures) >= 0)
+            {
+                throw new InvalidOperationException("an apply activity failing after its work (the test's retry)");
+            }
+            return result;
+        });
         registry.AddActivityFunc<string, string>(ActivityNames.Send, (_, input) => Functions.Send(input, CancellationToken.None));
         registry.AddActivityFunc<string, string>(ActivityNames.Jump, async (_, input) =>
         {
@@ -125,6 +136,7 @@ internal sealed class RealEngineHost : IAsyncDisposable
     }
 
     private int _jumpFailures;
+    private int _applyFailures;
     private int _jumpRuns;
 
     /// <summary>How many jump activities ran to the end of their work (retries included).</summary>
@@ -132,6 +144,9 @@ internal sealed class RealEngineHost : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> jump activities fail after doing their work, so Durable's retry runs them again.</summary>
     public void FailJumpsAfterTheirWork(int count) => _jumpFailures = count;
+
+    /// <summary>The next <paramref name="count"/> apply activities fail after doing their work (rows, counts, sends), so Durable's retry runs them again.</summary>
+    public void FailAppliesAfterTheirWork(int count) => _applyFailures = count;
 
     /// <summary>The batch through the Event Hubs function's handler, with the real Durable client.</summary>
     public Task<BatchCounts> IngestAsync(params string[] events) => Ingestion.IngestAsync(events, Client, CancellationToken.None);
