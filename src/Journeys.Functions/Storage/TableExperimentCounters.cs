@@ -35,7 +35,7 @@ public sealed class TableExperimentCounters(JourneyTables tables) : IExperimentC
         var paths = new Dictionary<string, PathTally>(StringComparer.Ordinal);
         DateTimeOffset? started = null;
         string? winner = null;
-        foreach (var row in tables.Counters.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {UserPrefix}")))
+        foreach (var row in tables.Counters.Query<TableEntity>($"PartitionKey eq {KeyText.Literal(partition)} and RowKey lt {KeyText.Literal(UserPrefix)}"))
         {
             if (row.RowKey == WinnerRow)
             {
