@@ -55,8 +55,8 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         Partition = new StoreUserPartition(Stores);
         var partition = users ?? Partition;
         counters ??= new InMemoryJourneyCounters();
-        Ingestor = new EventIngestor(() => definitions, partition, this, this, counters: counters);
-        var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source);
+        Ingestor = new EventIngestor(() => definitions, partition, this, this, counters: counters, experiments: Experiments);
+        var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source, Experiments);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Add) { MaxIterations = maxIterations };
         // a jump activity runs inside an orchestration's episode: its start is queued, the host runs it after
         var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this, counters: counters);
@@ -67,9 +67,14 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
                 ? OrchestrationJson.Write(OrchestrationJson.ReadPull(activities.Pull(json)) with { Definition = null })
                 : activities.Pull(json),
             [ActivityNames.LoadDefinition] = activities.LoadDefinition,
-            [ActivityNames.Apply] = json => EarlierWorker
-                ? EarlierApply(activities, json)
-                : activities.Apply(json),
+            [ActivityNames.Apply] = json =>
+            {
+                for (var run = 0; run < ApplyRetries; run++)
+                {
+                    activities.RecordExperiments(OrchestrationJson.ReadApply(json)); // a retried activity counts again (its rows are rewritten, not added, on Azure)
+                }
+                return EarlierWorker ? EarlierApply(activities, json) : activities.Apply(json);
+            },
             [ActivityNames.Send] = activities.Send,
             [ActivityNames.Jump] = json =>
             {
@@ -114,6 +119,12 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
             : null;
 
     public DefinitionSet Definitions { get; }
+
+    /// <summary>Experiment tallies of winner-rule splits, read by the pulls, written by the applies, converted by the ingestion.</summary>
+    public InMemoryExperimentCounts Experiments { get; } = new(new InMemoryJourneyCounters());
+
+    /// <summary>How often each apply activity records its experiment counts before the run whose result counts (Durable's retries).</summary>
+    public int ApplyRetries { get; set; }
 
     public RuntimeStores Stores { get; }
 
