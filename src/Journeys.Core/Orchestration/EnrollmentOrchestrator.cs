@@ -19,7 +19,9 @@ namespace Journeys.Core.Orchestration;
 /// (<see cref="PullRequest.Definition"/>) and a decision's messages are delivered by its
 /// <see cref="ActivityNames.Apply"/>: no I/O in this code. An execution whose input was written before that
 /// (<see cref="OrchestrationInput.Folded"/> false) calls <see cref="ActivityNames.LoadDefinition"/> and one
-/// <see cref="ActivityNames.Send"/> per message, as its history has them.
+/// <see cref="ActivityNames.Send"/> per message, as its history has them. With rate limits (those its first pull
+/// returned), a decision that sends on a limited channel takes its slots first (<see cref="ActivityNames.TakeRateSlots"/>)
+/// and, when a minute was full, is made again so that the engine defers that send to the slot it got.
 /// </summary>
 public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
 {
@@ -261,7 +263,6 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
     /// <summary>The decision's rows and messages (<see cref="ActivityNames.Apply"/>), then its jumps.</summary>
     private async Task<EnrollmentState> ApplyAsync(IOrchestrationContext context, EnrollmentState state, EnrollmentState next, EngineInput input, List<Effect> effects, int generation, bool folded)
     {
-
         var traces = new List<TraceRecord>();
         var updates = new List<UpdateProfile>();
         var sendTimes = new List<DateTimeOffset>();

@@ -21,7 +21,8 @@ public sealed record RetentionPolicy(TimeSpan Dedupe, TimeSpan Traces, TimeSpan 
 
 /// <summary>
 /// Deletes expired rows, in entity-group transactions of up to 100 rows of one partition. A daily scan
-/// of the users table filtered by row-key range and Timestamp: it reads only expired rows' keys.
+/// of the users table filtered by row-key range and Timestamp, and of the counters table by row key: it reads
+/// only expired rows' keys.
 /// </summary>
 public sealed class Retention(JourneyTables tables, TimeProvider time)
 {
