@@ -28,8 +28,9 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
     /// <summary>What a run that does not own its enrollment returns (it did nothing).</summary>
     public const string NotOwned = "NotOwned";
 
-    private readonly JourneyEngine _engine = new(options);
     private readonly EngineOptions _options = options ?? EngineOptions.Default;
+    // an execution without rate limits in its history decides without them, whatever counts its engine is given
+    private readonly JourneyEngine _engine = new((options ?? EngineOptions.Default) with { RateLimits = new Dictionary<Definitions.Channel, int>() });
     private readonly DefinitionCompiler _definitions = new();
 
     /// <summary>
