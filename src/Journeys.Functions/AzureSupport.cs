@@ -1,21 +1,14 @@
 using Journeys.Core.Definitions;
-using Journeys.Core.Engine;
 
 namespace Journeys.Functions;
 
 /// <summary>
 /// What DESIGN §10 asks that the Azure runtime does not apply yet (docs/azure.md, "Send policies on Azure"), as
-/// problems in validate's form: settings that ask for it stop the app from starting, a journey that uses it is
-/// not published, so nothing is silently ignored.
+/// problems in validate's form: a journey that uses it is not published, so nothing is silently ignored. Every
+/// send-policy setting is applied (rate limits since the orchestrator takes minute slots), so none is refused.
 /// </summary>
 public static class AzureSupport
 {
-    /// <param name="file">What the settings are called in a problem (the app setting, or the file it names).</param>
-    public static IReadOnlyList<DefinitionProblem> Settings(EngineOptions options, string file) =>
-        options.RateLimits.Count > 0
-            ? [new DefinitionProblem(file, "$.rateLimits", "rate limits are not applied by the Azure runtime yet (docs/azure.md, \"Send policies on Azure\"); remove them, or run journeys serve")]
-            : [];
-
     /// <summary>
     /// An experiment's <c>winner</c> needs the per-path tallies across users, which the Azure orchestrations do not
     /// read: there the split would go on splitting forever, so the journey is refused instead.

@@ -42,10 +42,11 @@ public static class JourneysAzureServices
         services.AddSingleton<TableTraceOutput>();
         services.AddSingleton<TableUserPartition>();
         services.AddSingleton<TableEntryCounters>();
+        services.AddSingleton<TableRateSlots>();
         services.AddSingleton(settings.Policies ?? EngineOptions.Default); // the send policies of Journeys__settings, read once at startup
         services.AddSingleton(sp => new EnrollmentActivities(
             sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>(),
-            sp.GetRequiredService<DefinitionCatalog>().Source));
+            sp.GetRequiredService<DefinitionCatalog>().Source, sp.GetRequiredService<TableRateSlots>()));
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");

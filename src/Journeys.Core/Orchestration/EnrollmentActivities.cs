@@ -9,18 +9,40 @@ namespace Journeys.Core.Orchestration;
 /// Storage and channel delivery, the tests to in-memory stores. Each is safe to run twice.
 /// </summary>
 /// <param name="definitions">Published versions as text (the Functions app reads its catalog table instead).</param>
+/// <param name="rates">The per-minute send counts of rate-limited channels; none: a <see cref="TakeRateSlots"/> fails.</param>
 public sealed class EnrollmentActivities(
     RuntimeStores stores,
     IEnrollmentPartition partition,
     IRuntimeOutput output,
-    Func<DefinitionRequest, DefinitionSource?>? definitions = null)
+    Func<DefinitionRequest, DefinitionSource?>? definitions = null,
+    IRateSlots? rates = null)
 {
     /// <summary>The partition's pull, with the definition it asks for when the run owns the enrollment (an execution's first pull).</summary>
     public string Pull(string requestJson)
     {
         var request = OrchestrationJson.ReadPullRequest(requestJson);
-        var pulled = partition.Pull(request);
+        var pulled = partition.Pull(request) with { RateLimits = request.RateLimits };
         return OrchestrationJson.Write(pulled.Owned && request.Definition is { } wanted ? pulled with { Definition = Source(wanted) } : pulled);
+    }
+
+    /// <summary>
+    /// The decision's takes in order, up to the first that has to wait: the orchestrator decides again from that
+    /// send, so the takes after it would not be the new decision's. Each take is keyed: a retry takes nothing twice.
+    /// </summary>
+    public string TakeRateSlots(string requestJson)
+    {
+        var slots = rates ?? throw new InvalidOperationException("rate limits are configured but these activities keep no rate slots");
+        var grants = new List<RateSlotGrant>();
+        foreach (var take in OrchestrationJson.ReadRateSlotRequest(requestJson).Takes)
+        {
+            var grant = slots.Take(take);
+            grants.Add(grant);
+            if (grant.Until is not null)
+            {
+                break;
+            }
+        }
+        return OrchestrationJson.Write(new RateSlotResult(grants));
     }
 
     public string LoadDefinition(string requestJson) => OrchestrationJson.Write(Source(OrchestrationJson.ReadDefinitionRequest(requestJson)));

@@ -10,6 +10,7 @@ namespace Journeys.Core.Orchestration;
 /// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
 /// <param name="Left">The first streaming segment the user left that the journey exits on, if recorded.</param>
 /// <param name="Definition">The version <see cref="PullRequest.Definition"/> asked for (only when <see cref="Owned"/>).</param>
+/// <param name="RateLimits">The request's <see cref="PullRequest.RateLimits"/>, echoed: what the execution applies.</param>
 public sealed record PullResult(
     bool Owned,
     IReadOnlyList<PulledEvent> Pending,
@@ -18,7 +19,8 @@ public sealed record PullResult(
     IReadOnlyList<HistoryEvent> History,
     IReadOnlyList<DateTimeOffset> SendTimes,
     SegmentExit? Left = null,
-    DefinitionSource? Definition = null)
+    DefinitionSource? Definition = null,
+    IReadOnlyDictionary<Definitions.Channel, int>? RateLimits = null)
 {
     public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);
 }
