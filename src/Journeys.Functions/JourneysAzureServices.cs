@@ -42,11 +42,12 @@ public static class JourneysAzureServices
         services.AddSingleton<TableTraceOutput>();
         services.AddSingleton<TableUserPartition>();
         services.AddSingleton<TableEntryCounters>();
+        services.AddSingleton<TableRateSlots>();
         services.AddSingleton<TableExperimentCounters>();
         services.AddSingleton(settings.Policies ?? EngineOptions.Default); // the send policies of Journeys__settings, read once at startup
         services.AddSingleton(sp => new EnrollmentActivities(
             sp.GetRequiredService<RuntimeStores>(), sp.GetRequiredService<TableUserPartition>(), sp.GetRequiredService<TableTraceOutput>(),
-            sp.GetRequiredService<DefinitionCatalog>().Source, sp.GetRequiredService<TableExperimentCounters>()));
+            sp.GetRequiredService<DefinitionCatalog>().Source, sp.GetRequiredService<TableRateSlots>(), sp.GetRequiredService<TableExperimentCounters>()));
         services.AddSingleton(sp =>
         {
             var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Journeys.Orchestration");

@@ -33,21 +33,13 @@ public sealed record JourneysSettings(
 
     /// <summary>
     /// The send policies from a setting's value (JSON or a file), refused — the app does not start — when they have
-    /// problems or when they ask for one the Azure runtime does not apply yet, so none is silently ignored.
+    /// problems, so none is silently ignored.
     /// </summary>
     /// <param name="baseDirectory">Where a relative file path is looked for: the app's folder by default (on Azure, the deployed package).</param>
     /// <exception cref="InvalidDataException">The problems, one a line.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static EngineOptions ReadPolicies(string? value, string? baseDirectory = null)
-    {
-        var options = SendPolicySettings.Load(PoliciesSetting, value, baseDirectory ?? AppContext.BaseDirectory);
-        var unsupported = AzureSupport.Settings(options, SendPolicySettings.SourceName(PoliciesSetting, value));
-        if (unsupported.Count > 0)
-        {
-            throw new InvalidDataException(string.Join(Environment.NewLine, unsupported));
-        }
-        return options;
-    }
+    public static EngineOptions ReadPolicies(string? value, string? baseDirectory = null) =>
+        SendPolicySettings.Load(PoliciesSetting, value, baseDirectory ?? AppContext.BaseDirectory);
 
     private static Uri? Uri(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value, UriKind.Absolute);
 }

@@ -41,4 +41,33 @@ public sealed class RetentionTests
         Assert.Equal(1, retention.Run(new RetentionPolicy(Keep, Expired, Keep, Keep, Keep)));
         Assert.Empty(tables.AcsMessages.Query<TableEntity>());
     }
+
+    [Fact]
+    public void Past_rate_minutes_old_takes_and_old_entry_days_go_and_what_is_still_read_stays()
+    {
+        var azurite = new Azurite();
+        var tables = azurite.Tables;
+        var now = DateTimeOffset.UtcNow;
+        var rate = TableRateSlots.Partition(Core.Definitions.Channel.Email);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        tables.Counters.AddEntity(new TableEntity(rate, TableRateSlots.MinuteRow(now.AddHours(-2))) { ["Count"] = 5L }); // goes
+        tables.Counters.AddEntity(new TableEntity(rate, TableRateSlots.MinuteRow(now)) { ["Count"] = 5L });
+        tables.Counters.AddEntity(new TableEntity(rate, TableRateSlots.MinuteRow(now.AddHours(3))) { ["Count"] = 1L }); // a slot held ahead
+        tables.Counters.AddEntity(new TableEntity(rate, TableRateSlots.TakePrefix + "e1~1~0~0"));
+        tables.Counters.AddEntity(new TableEntity("capped", "total") { ["Count"] = 9L });
+        tables.Counters.AddEntity(new TableEntity("capped", TableEntryCounters.DayRow(today)) { ["Count"] = 2L });
+        tables.Counters.AddEntity(new TableEntity("capped", TableEntryCounters.DayRow(today.AddDays(-1))) { ["Count"] = 3L });
+        tables.Counters.AddEntity(new TableEntity("capped", TableEntryCounters.DayRow(today.AddDays(-2))) { ["Count"] = 4L }); // goes
+        var retention = new Retention(tables, TimeProvider.System);
+
+        Assert.Equal(2, retention.Run(new RetentionPolicy(Keep, Keep, Keep, Keep, Keep)));
+        Assert.Equal(
+            [TableEntryCounters.DayRow(today.AddDays(-1)), TableEntryCounters.DayRow(today), "total",
+             TableRateSlots.TakePrefix + "e1~1~0~0", TableRateSlots.MinuteRow(now), TableRateSlots.MinuteRow(now.AddHours(3))],
+            tables.Counters.Query<TableEntity>().Select(e => e.RowKey));
+
+        // a take row is read only by its activity's retries: it goes once older than the policy's span (as the minute, now past it)
+        Assert.Equal(2, retention.Run(new RetentionPolicy(Keep, Keep, Keep, Keep, Keep) { RateSlots = Expired }));
+        Assert.DoesNotContain(tables.Counters.Query<TableEntity>(), e => e.RowKey.StartsWith(TableRateSlots.TakePrefix, StringComparison.Ordinal));
+    }
 }

@@ -36,6 +36,12 @@ public static class ActivityNames
     public const string Send = "SendMessage";
 
     /// <summary>
+    /// Counts a decision's rate-limited sends in their channels' minute rows (<see cref="RateSlotRequest"/>, DESIGN
+    /// §10): called only by executions whose first pull returned rate limits, before the decision's <see cref="Apply"/>.
+    /// </summary>
+    public const string TakeRateSlots = "TakeRateSlots";
+
+    /// <summary>
     /// A jump step's entry into another journey (<see cref="JumpRequest"/>): the ingestion's entry code, then the
     /// target's orchestration is started if it has no instance.
     /// </summary>

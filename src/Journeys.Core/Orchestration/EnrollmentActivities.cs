@@ -9,12 +9,14 @@ namespace Journeys.Core.Orchestration;
 /// Storage and channel delivery, the tests to in-memory stores. Each is safe to run twice.
 /// </summary>
 /// <param name="definitions">Published versions as text (the Functions app reads its catalog table instead).</param>
+/// <param name="rates">The per-minute send counts of rate-limited channels; none: a <see cref="TakeRateSlots"/> fails.</param>
 /// <param name="experiments">Tallies of winner-rule splits; none: such splits only split (a driver that keeps no tallies).</param>
 public sealed class EnrollmentActivities(
     RuntimeStores stores,
     IEnrollmentPartition partition,
     IRuntimeOutput output,
     Func<DefinitionRequest, DefinitionSource?>? definitions = null,
+    IRateSlots? rates = null,
     IExperimentCounts? experiments = null)
 {
     private readonly DefinitionCompiler _compiler = new();
@@ -26,7 +28,7 @@ public sealed class EnrollmentActivities(
     public string Pull(string requestJson)
     {
         var request = OrchestrationJson.ReadPullRequest(requestJson);
-        var pulled = partition.Pull(request);
+        var pulled = partition.Pull(request) with { RateLimits = request.RateLimits };
         if (!pulled.Owned)
         {
             return OrchestrationJson.Write(pulled);
@@ -43,6 +45,26 @@ public sealed class EnrollmentActivities(
             pulled = pulled with { Experiments = tallies.Steps.ToDictionary(s => s, s => experiments.Tally(tallies.JourneyId, s), StringComparer.Ordinal) };
         }
         return OrchestrationJson.Write(pulled);
+    }
+
+    /// <summary>
+    /// The decision's takes in order, up to the first that has to wait: the orchestrator decides again from that
+    /// send, so the takes after it would not be the new decision's. Each take is keyed: a retry takes nothing twice.
+    /// </summary>
+    public string TakeRateSlots(string requestJson)
+    {
+        var slots = rates ?? throw new InvalidOperationException("rate limits are configured but these activities keep no rate slots");
+        var grants = new List<RateSlotGrant>();
+        foreach (var take in OrchestrationJson.ReadRateSlotRequest(requestJson).Takes)
+        {
+            var grant = slots.Take(take);
+            grants.Add(grant);
+            if (grant.Until is not null)
+            {
+                break;
+            }
+        }
+        return OrchestrationJson.Write(new RateSlotResult(grants));
     }
 
     public string LoadDefinition(string requestJson) => OrchestrationJson.Write(Source(OrchestrationJson.ReadDefinitionRequest(requestJson)));

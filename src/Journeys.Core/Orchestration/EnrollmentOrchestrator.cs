@@ -19,15 +19,18 @@ namespace Journeys.Core.Orchestration;
 /// (<see cref="PullRequest.Definition"/>) and a decision's messages are delivered by its
 /// <see cref="ActivityNames.Apply"/>: no I/O in this code. An execution whose input was written before that
 /// (<see cref="OrchestrationInput.Folded"/> false) calls <see cref="ActivityNames.LoadDefinition"/> and one
-/// <see cref="ActivityNames.Send"/> per message, as its history has them.
+/// <see cref="ActivityNames.Send"/> per message, as its history has them. With rate limits (those its first pull
+/// returned), a decision that sends on a limited channel takes its slots first (<see cref="ActivityNames.TakeRateSlots"/>)
+/// and, when a minute was full, is made again so that the engine defers that send to the slot it got.
 /// </summary>
 public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action<EnrollmentDecision>? observe = null)
 {
     /// <summary>What a run that does not own its enrollment returns (it did nothing).</summary>
     public const string NotOwned = "NotOwned";
 
-    private readonly JourneyEngine _engine = new(options);
     private readonly EngineOptions _options = options ?? EngineOptions.Default;
+    // an execution without rate limits in its history decides without them, whatever counts its engine is given
+    private readonly JourneyEngine _engine = new((options ?? EngineOptions.Default) with { RateLimits = new Dictionary<Definitions.Channel, int>() });
     private readonly DefinitionCompiler _definitions = new();
 
     /// <summary>
@@ -49,7 +52,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
 
         var folded = input.Folded;
         var version = new DefinitionRequest(state.JourneyId, state.Version);
-        var pulled = await PullAsync(context, state, cursor, claim, lastAt, folded ? version : null);
+        var pulled = await PullAsync(context, state, cursor, claim, lastAt, folded ? version : null, _options.RateLimits.Count > 0 ? _options.RateLimits : null);
         if (!pulled.Owned)
         {
             return NotOwned; // another run owns this enrollment: touch nothing
@@ -59,11 +62,13 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             ActivityNames.LoadDefinition, OrchestrationJson.Write(version), ActivityRetry.Storage));
         var journey = _definitions.Compile(source);
         var tallies = TallyRequest.For(journey); // null for a journey without a winner rule: its pulls read no tallies
-        pulled = pulled with { Definition = null };
+        // the limits this execution's history holds (none in one from before they were applied here): replays decide as it ran
+        var rates = pulled.RateLimits is { Count: > 0 } limits ? new RateLimited(new JourneyEngine(_options with { RateLimits = limits }), limits) : null;
+        pulled = pulled with { Definition = null, RateLimits = null };
         var iterations = 0;
         if (!input.Started)
         {
-            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), pulled, cursor, input.Generation, folded);
+            state = await DecideAsync(context, journey, state, new Started(state.EnteredAt), pulled, cursor, input.Generation, folded, rates);
             iterations++;
             pulled = Consumed(pulled, null);
         }
@@ -106,7 +111,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                 CancelTimer(ref timer, ref timerCancel, ref timerAt);
                 firedAt = null;
                 lastAt = Later(lastAt, wake);
-                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), pulled, cursor, input.Generation, folded);
+                state = await DecideAsync(context, journey, state, new TimerFired(lastAt), pulled, cursor, input.Generation, folded, rates);
                 iterations++;
                 pulled = Consumed(pulled, null);
                 stale = true;
@@ -115,7 +120,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             if (exit is not null && (stopAt is null || exitAt <= stopAt))
             {
                 lastAt = exitAt!.Value;
-                state = await DecideAsync(context, journey, state, new SegmentLeft(lastAt, exit.Segment), pulled, cursor, input.Generation, folded);
+                state = await DecideAsync(context, journey, state, new SegmentLeft(lastAt, exit.Segment), pulled, cursor, input.Generation, folded, rates);
                 iterations++;
                 left = true; // once per execution, whatever the engine made of it
                 pulled = null;
@@ -131,7 +136,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
                     continue; // another key's event, one about another enrollment's message, or one the journey ignores: no decision
                 }
                 lastAt = eventAt.Value;
-                state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation, folded);
+                state = await DecideAsync(context, journey, state, new EventArrived(lastAt, arrived), pulled, cursor, input.Generation, folded, rates);
                 iterations++;
                 pulled = Consumed(pulled, next);
                 stale = true;
@@ -140,7 +145,7 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
             if (stopAt is { } stop)
             {
                 lastAt = stop;
-                state = await DecideAsync(context, journey, state, new StopRequested(stop), pulled, cursor, input.Generation, folded);
+                state = await DecideAsync(context, journey, state, new StopRequested(stop), pulled, cursor, input.Generation, folded, rates);
                 iterations++;
                 stopped = true; // once per execution, whatever the engine made of it
                 pulled = null;
@@ -202,17 +207,21 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         return left == 0 ? pulled with { Pending = [] } : null;
     }
 
-    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt, DefinitionRequest? definition = null,
-        TallyRequest? experiments = null)
+    private async Task<PullResult> PullAsync(IOrchestrationContext context, EnrollmentState state, long cursor, string claim, DateTimeOffset lastAt,
+        DefinitionRequest? definition = null, IReadOnlyDictionary<Definitions.Channel, int>? rateLimits = null, TallyRequest? experiments = null)
     {
         var since = _options.FrequencyCap is { } cap ? cap.Within.SubtractFrom(lastAt) : DateTimeOffset.MaxValue;
         return OrchestrationJson.ReadPull(await context.CallActivityAsync(
-            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since, definition, experiments)), ActivityRetry.Storage));
+            ActivityNames.Pull, OrchestrationJson.Write(new PullRequest(state.EnrollmentId, state.UserId, cursor, claim, since, definition, rateLimits, experiments)), ActivityRetry.Storage));
     }
+
+    /// <summary>An execution's rate limits and the engine that applies them.</summary>
+    private sealed record RateLimited(JourneyEngine Engine, IReadOnlyDictionary<Definitions.Channel, int> Limits);
 
     /// <param name="upTo">The decision sees history up to this sequence (later arrivals do not leak into it).</param>
     /// <param name="folded">The messages go with the <see cref="ActivityNames.Apply"/> (else one <see cref="ActivityNames.Send"/> each).</param>
-    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, PullResult pulled, long upTo, int generation, bool folded)
+    /// <param name="rates">The execution's rate limits, if it has any.</param>
+    private async Task<EnrollmentState> DecideAsync(IOrchestrationContext context, CompiledJourney journey, EnrollmentState state, EngineInput input, PullResult pulled, long upTo, int generation, bool folded, RateLimited? rates)
     {
         var history = pulled.History.Count > 0 && pulled.History[^1].Sequence > upTo
             ? pulled.History.Where(h => h.Sequence <= upTo).ToArray()
@@ -226,8 +235,38 @@ public sealed class EnrollmentOrchestrator(EngineOptions? options = null, Action
         // the tallies came with the pull (history): a replay decides on the same counts
         var snapshot = new ContextSnapshot(state.UserId, pulled.Traits, history, recent, pulled.Experiments);
         var effects = new List<Effect>();
-        var next = _engine.Advance(journey, state, input, snapshot.ToEngineContext(), effects);
+        var engineContext = snapshot.ToEngineContext();
+        if (rates is null)
+        {
+            var next = _engine.Advance(journey, state, input, engineContext, effects);
+            return await ApplyAsync(context, state, next, input, effects, pulled, generation, folded);
+        }
+        var counts = engineContext.Counts;
+        var decided = rates.Engine.Advance(journey, state, input, engineContext with { Counts = new RateGrants(counts) }, effects);
+        var slots = effects.OfType<RateSlotTaken>().ToList();
+        if (slots.Count > 0)
+        {
+            // one key per send of this decision: the same in a replay and in a retried activity, another in any other decision
+            var takes = slots.Select((slot, i) => new RateSlotTake(
+                $"{state.EnrollmentId}~{state.StepsTaken}~{input.At.UtcTicks}~{i}", slot.Channel, slot.Slot, rates.Limits[slot.Channel])).ToList();
+            var granted = OrchestrationJson.ReadRateSlots(await context.CallActivityAsync(
+                ActivityNames.TakeRateSlots, OrchestrationJson.Write(new RateSlotRequest(takes)), ActivityRetry.Storage));
+            var wait = granted.Grants.Select((g, i) => (g.Until, i)).FirstOrDefault(g => g.Until is not null);
+            if (wait.Until is { } until)
+            {
+                // its minute was full: decide again with that send's slot as the channel's next free one, so the engine
+                // defers it (trace deferred, state.RateSlot) and the woken send goes on the slot held for it
+                effects.Clear();
+                decided = rates.Engine.Advance(journey, state, input, engineContext with { Counts = new RateGrants(counts, takes[wait.i].Channel, until) }, effects);
+            }
+        }
+        return await ApplyAsync(context, state, decided, input, effects, pulled, generation, folded);
+    }
 
+    /// <summary>The decision's rows and messages (<see cref="ActivityNames.Apply"/>), then its jumps.</summary>
+    /// <param name="pulled">What the decision read: its winner-rule splits' assignments are counted.</param>
+    private async Task<EnrollmentState> ApplyAsync(IOrchestrationContext context, EnrollmentState state, EnrollmentState next, EngineInput input, List<Effect> effects, PullResult pulled, int generation, bool folded)
+    {
         var traces = new List<TraceRecord>();
         var updates = new List<UpdateProfile>();
         var sendTimes = new List<DateTimeOffset>();

@@ -26,6 +26,14 @@ public static class OrchestrationJson
 
     public static string Write(JumpRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.JumpRequest);
 
+    public static string Write(RateSlotRequest value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.RateSlotRequest);
+
+    public static string Write(RateSlotResult value) => JsonSerializer.Serialize(value, OrchestrationJsonContext.Default.RateSlotResult);
+
+    public static RateSlotRequest ReadRateSlotRequest(string json) => Read(json, OrchestrationJsonContext.Default.RateSlotRequest);
+
+    public static RateSlotResult ReadRateSlots(string json) => Read(json, OrchestrationJsonContext.Default.RateSlotResult);
+
     public static JumpRequest ReadJump(string json) => Read(json, OrchestrationJsonContext.Default.JumpRequest);
 
     public static OrchestrationInput ReadInput(string json) => Read(json, OrchestrationJsonContext.Default.OrchestrationInput);
@@ -59,4 +67,6 @@ public static class OrchestrationJson
 [JsonSerializable(typeof(ApplyRequest))]
 [JsonSerializable(typeof(SendMessage))]
 [JsonSerializable(typeof(JumpRequest))]
+[JsonSerializable(typeof(RateSlotRequest))]
+[JsonSerializable(typeof(RateSlotResult))]
 internal sealed partial class OrchestrationJsonContext : JsonSerializerContext;

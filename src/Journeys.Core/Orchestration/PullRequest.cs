@@ -11,9 +11,14 @@ namespace Journeys.Core.Orchestration;
 /// The journey version the orchestration has not loaded yet (the first pull of an execution): returned as
 /// <see cref="PullResult.Definition"/> when the run owns the enrollment, so no <see cref="ActivityNames.LoadDefinition"/> is needed.
 /// </param>
+/// <param name="RateLimits">
+/// The channels' per-minute limits the orchestrator is configured with, asked by an execution's first pull and
+/// returned as <see cref="PullResult.RateLimits"/>: the execution decides with what its history holds, so one that
+/// started under other settings (or before rate limits were applied on Azure) replays as it ran.
+/// </param>
 /// <param name="Experiments">
 /// The winner-rule splits whose tallies to return (<see cref="PullResult.Experiments"/>); an execution's first pull,
 /// which has no journey yet, gets them for the <see cref="Definition"/> it loads.
 /// </param>
 public sealed record PullRequest(string EnrollmentId, string UserId, long AfterSequence, string Claim, DateTimeOffset SendsSince, DefinitionRequest? Definition = null,
-    TallyRequest? Experiments = null);
+    IReadOnlyDictionary<Definitions.Channel, int>? RateLimits = null, TallyRequest? Experiments = null);

@@ -11,6 +11,7 @@ namespace Journeys.Core.Orchestration;
 /// <param name="SendTimes">Messages sent to the person since the request's <see cref="PullRequest.SendsSince"/>.</param>
 /// <param name="Left">The first streaming segment the user left that the journey exits on, if recorded.</param>
 /// <param name="Definition">The version <see cref="PullRequest.Definition"/> asked for (only when <see cref="Owned"/>).</param>
+/// <param name="RateLimits">The request's <see cref="PullRequest.RateLimits"/>, echoed: what the execution applies.</param>
 /// <param name="Experiments">The tallies of the journey's winner-rule splits by step id; null for a journey without one (or a pull from before).</param>
 public sealed record PullResult(
     bool Owned,
@@ -21,6 +22,7 @@ public sealed record PullResult(
     IReadOnlyList<DateTimeOffset> SendTimes,
     SegmentExit? Left = null,
     DefinitionSource? Definition = null,
+    IReadOnlyDictionary<Definitions.Channel, int>? RateLimits = null,
     IReadOnlyDictionary<string, ExperimentTally>? Experiments = null)
 {
     public static PullResult NotOwned { get; } = new(false, [], null, Audience.CustomerEvent.EmptyObject, [], []);

@@ -31,6 +31,10 @@ public sealed class EnrollmentFunctions(
     [Function(ActivityNames.LoadDefinition)]
     public string LoadDefinition([ActivityTrigger] string request) => activities.LoadDefinition(request);
 
+    /// <summary>A decision's rate-limited sends counted in their channels' minute rows (<c>Storage/TableRateSlots</c>).</summary>
+    [Function(ActivityNames.TakeRateSlots)]
+    public string TakeRateSlots([ActivityTrigger] string request) => activities.TakeRateSlots(request);
+
     /// <summary>
     /// The decision's rows, then its messages in order, each as <see cref="Send"/> delivers one. A failed delivery
     /// (a throttle whose Retry-After is too long to wait inline, an error) fails the activity and Durable retries it

@@ -10,12 +10,19 @@ namespace Journeys.Functions.Storage;
 /// </summary>
 public sealed record RetentionPolicy(TimeSpan Dedupe, TimeSpan Traces, TimeSpan EndedEnrollments, TimeSpan History, TimeSpan DeadLetters)
 {
+    /// <summary>
+    /// Rate-limit rows (<c>TableRateSlots</c>): a minute row is only read while its minute may still take sends, a take
+    /// row only by its activity's retries, so an hour is ample for both.
+    /// </summary>
+    public TimeSpan RateSlots { get; init; } = TimeSpan.FromHours(1);
+
     public static RetentionPolicy Default { get; } = new(TimeSpan.FromDays(8), TimeSpan.FromDays(90), TimeSpan.FromDays(90), TimeSpan.FromDays(400), TimeSpan.FromDays(30));
 }
 
 /// <summary>
 /// Deletes expired rows, in entity-group transactions of up to 100 rows of one partition. A daily scan
-/// of the users table filtered by row-key range and Timestamp: it reads only expired rows' keys.
+/// of the users table filtered by row-key range and Timestamp, and of the counters table by row key: it reads
+/// only expired rows' keys.
 /// </summary>
 public sealed class Retention(JourneyTables tables, TimeProvider time)
 {
@@ -35,7 +42,22 @@ public sealed class Retention(JourneyTables tables, TimeProvider time)
         deleted += Delete(tables.DeadLetters, $"Timestamp lt {Since(now - policy.DeadLetters)}");
         // a report (an open can come weeks after the send) finds its enrollment here: kept as long as the trace it adds to
         deleted += Delete(tables.AcsMessages, $"Timestamp lt {Since(now - policy.Traces)}");
+        deleted += SweepCounters(now, policy);
         return deleted;
+    }
+
+    /// <summary>
+    /// The counters table: past minutes' rate rows and old take rows; entry-limit day rows before yesterday (an entry
+    /// is counted in, and checked against, the row of the day it is made: one a day older is kept for clock skew).
+    /// The journeys' <c>total</c> rows stay.
+    /// </summary>
+    private int SweepCounters(DateTimeOffset now, RetentionPolicy policy)
+    {
+        var rates = $"PartitionKey ge '{TableRateSlots.PartitionPrefix}' and PartitionKey lt 'rate}}'";
+        var deleted = Delete(tables.Counters, $"{rates} and RowKey ge '{TableRateSlots.MinutePrefix}' and RowKey lt '{TableRateSlots.MinuteRow(now - policy.RateSlots)}'");
+        deleted += Delete(tables.Counters, $"{rates} and RowKey ge '{TableRateSlots.TakePrefix}' and RowKey lt 'k}}' and Timestamp lt {Since(now - policy.RateSlots)}");
+        var yesterday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
+        return deleted + Delete(tables.Counters, $"RowKey ge 'd|' and RowKey lt '{TableEntryCounters.DayRow(yesterday)}'");
     }
 
     private static string Since(DateTimeOffset at) =>

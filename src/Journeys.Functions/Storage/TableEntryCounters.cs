@@ -20,7 +20,7 @@ public sealed class TableEntryCounters(JourneyTables tables) : IEntryCounters
 
     private const string TotalRow = "total";
 
-    private static string DayRow(DateOnly day) => "d|" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string DayRow(DateOnly day) => "d|" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public long EntriesTotal(string journeyId) => Read(journeyId, TotalRow).Count;
 

@@ -23,9 +23,8 @@ public static class SendPolicySettings
         {
             return EngineOptions.Default;
         }
-        var (options, problems) = IsInline(value)
-            ? EngineSettingsReader.Read(name, value)
-            : EngineSettingsReader.Read(value, File.ReadAllText(Path.Combine(baseDirectory, value)));
+        var text = IsInline(value) ? value : File.ReadAllText(Path.Combine(baseDirectory, value));
+        var (options, problems) = EngineSettingsReader.Read(SourceName(name, value), text);
         if (problems.Count > 0)
         {
             throw new InvalidDataException(string.Join(Environment.NewLine, problems));

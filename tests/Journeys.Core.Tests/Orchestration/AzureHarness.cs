@@ -56,16 +56,18 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
         var partition = users ?? Partition;
         counters ??= new InMemoryJourneyCounters();
         Ingestor = new EventIngestor(() => definitions, partition, this, this, counters: counters, experiments: Experiments);
-        var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source, Experiments);
+        RateSlots = new InMemoryRateSlots(() => Host!.Now);
+        var activities = new EnrollmentActivities(Stores, (IEnrollmentPartition)partition, this, Source, RateSlots, Experiments);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Add) { MaxIterations = maxIterations };
         // a jump activity runs inside an orchestration's episode: its start is queued, the host runs it after
         var jumps = new EventIngestor(() => definitions, partition, new QueuedSignals(this), this, counters: counters);
         Host = new FakeDurableHost(orchestrator.RunAsync, new()
         {
-            // a worker of the app before the fold ignores PullRequest.Definition and ApplyRequest.Sends, and answers "ok"
+            // a worker of the app before the fold ignores PullRequest.Definition (and RateLimits) and ApplyRequest.Sends, and answers "ok"
             [ActivityNames.Pull] = json => EarlierWorker
-                ? OrchestrationJson.Write(OrchestrationJson.ReadPull(activities.Pull(json)) with { Definition = null })
+                ? OrchestrationJson.Write(OrchestrationJson.ReadPull(activities.Pull(json)) with { Definition = null, RateLimits = null })
                 : activities.Pull(json),
+            [ActivityNames.TakeRateSlots] = activities.TakeRateSlots,
             [ActivityNames.LoadDefinition] = activities.LoadDefinition,
             [ActivityNames.Apply] = json =>
             {
@@ -134,6 +136,9 @@ internal sealed class AzureHarness : IRuntimeOutput, IEnrollmentSignals
     public EventIngestor Ingestor { get; }
 
     public FakeDurableHost Host { get; }
+
+    /// <summary>The rate-limited channels' per-minute counts the orchestrations take slots in.</summary>
+    public InMemoryRateSlots RateSlots { get; }
 
     public List<TraceRecord> Trace { get; } = [];
 

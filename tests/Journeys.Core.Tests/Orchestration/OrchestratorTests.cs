@@ -1,4 +1,5 @@
 using Journeys.Core.Audience;
+using Journeys.Core.Definitions;
 using Journeys.Core.Engine;
 using Journeys.Core.Orchestration;
 using Journeys.Core.Runtime;
@@ -124,6 +125,50 @@ public sealed class OrchestratorTests
         Assert.Equal(before, harness.Trace.Count);
         Assert.Equal(EnrollmentOrchestrator.NotOwned, harness.Host.Instances[id].Output);
         Assert.Equal([ActivityNames.Pull], harness.Host.ActivityCalls.TakeLast(1).Select(c => c.Name));
+    }
+
+    private const string Mail = """
+        {"id":"mail","entry":{"event":"Start"},"start":"m",
+         "steps":{"m":{"type":"send","channel":"email","content":{"subject":"Hi","body":"Hello"}}}}
+        """;
+
+    private static readonly EngineOptions TwoMailsAMinute = new() { RateLimits = new Dictionary<Channel, int> { [Channel.Email] = 2 } };
+
+    private static void EnterAtOnce(AzureHarness harness, int users)
+    {
+        for (var i = 0; i < users; i++)
+        {
+            harness.Ingest(EventParser.Parse(Events.Identify($"i-{i}", $"u{i}", Times.At("10:00"), new { email = $"u{i}@example.com" })).Event!);
+            harness.Ingest(Track($"u{i}", "Start", "10:00"));
+        }
+        harness.AdvanceTo(Times.At("11:00"));
+    }
+
+    [Fact]
+    public void Rate_limited_sends_wait_for_a_minute_with_room_and_every_replay_decides_the_same()
+    {
+        var harness = AzureHarness.FromJson([Mail], options: TwoMailsAMinute);
+        EnterAtOnce(harness, 5);
+
+        // two a minute; the rest deferred to their place in the next minute with room (60 s / 2 apart), then sent there
+        var ten = Times.At("10:00");
+        Assert.Equal([ten, ten, ten.AddSeconds(60), ten.AddSeconds(90), ten.AddSeconds(120)], harness.Sends.Select(m => m.At).Order());
+        Assert.Equal(3, harness.Trace.Count(t => t.Kind == TraceKind.Deferred));
+        Assert.Equal(5, harness.Sends.Select(m => m.UserId).Distinct().Count());
+        Assert.Equal([2L, 2L, 1L], Enumerable.Range(0, 3).Select(m => harness.RateSlots.Taken(Channel.Email, Times.At("10:00").AddMinutes(m))));
+        Assert.Equal(5, harness.Host.ActivityCalls.Count(c => c.Name == ActivityNames.TakeRateSlots)); // a woken send goes on its slot: no second take
+    }
+
+    [Fact]
+    public void An_execution_whose_first_pull_returned_no_rate_limits_decides_without_them()
+    {
+        // the pull answered by a worker from before rate limits on Azure, as the history of an execution of then holds it
+        var harness = AzureHarness.FromJson([Mail], options: TwoMailsAMinute);
+        harness.EarlierWorker = true;
+        EnterAtOnce(harness, 3);
+
+        Assert.Equal(3, harness.Sends.Count(m => m.At == Times.At("10:00")));
+        Assert.DoesNotContain(harness.Host.ActivityCalls, c => c.Name == ActivityNames.TakeRateSlots);
     }
 
     [Fact]

@@ -53,7 +53,8 @@ internal sealed class RealEngineHost : IAsyncDisposable
         Ingestors = new IngestorFactory(Catalog, Users, Traces, new TableEntryCounters(azurite.Tables), Experiments);
         Ingestion = new EventIngestion(Ingestors, new DeadLetters(azurite.Tables, TimeProvider.System), clock, NullLogger<EventIngestion>.Instance);
         var orchestrator = new EnrollmentOrchestrator(options, Decisions.Enqueue) { MaxIterations = maxIterations };
-        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces, Catalog.Source, Experiments);
+        RateSlots = new TableRateSlots(azurite.Tables, clock);
+        var activities = new EnrollmentActivities(azurite.Tables.Stores(), Users, Traces, Catalog.Source, RateSlots, Experiments);
         Tracking = new AzureTracking(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Tracking:baseUrl"] = "https://journeys.test/api",
@@ -80,6 +81,8 @@ internal sealed class RealEngineHost : IAsyncDisposable
     public EventIngestion Ingestion { get; }
 
     public EnrollmentFunctions Functions { get; }
+
+    public TableRateSlots RateSlots { get; }
 
     public RecordingDelivery Delivery { get; } = new();
 
@@ -123,6 +126,16 @@ internal sealed class RealEngineHost : IAsyncDisposable
             return result;
         });
         registry.AddActivityFunc<string, string>(ActivityNames.Send, (_, input) => Functions.Send(input, CancellationToken.None));
+        registry.AddActivityFunc<string, string>(ActivityNames.TakeRateSlots, (_, input) =>
+        {
+            var result = Functions.TakeRateSlots(input);
+            Interlocked.Increment(ref _rateTakeRuns);
+            if (Interlocked.Decrement(ref _rateTakeFailures) >= 0)
+            {
+                throw new InvalidOperationException("a rate-slot take failing after its work (the test's retry)");
+            }
+            return result;
+        });
         registry.AddActivityFunc<string, string>(ActivityNames.Jump, async (_, input) =>
         {
             var result = await Functions.Jump(input, Client, CancellationToken.None);
@@ -134,6 +147,15 @@ internal sealed class RealEngineHost : IAsyncDisposable
             return result;
         });
     }
+
+    private int _rateTakeFailures;
+    private int _rateTakeRuns;
+
+    /// <summary>How many rate-slot takes ran to the end of their work (retries included).</summary>
+    public int RateTakeRuns => Volatile.Read(ref _rateTakeRuns);
+
+    /// <summary>The next <paramref name="count"/> rate-slot takes fail after doing their work, so Durable's retry runs them again.</summary>
+    public void FailRateTakesAfterTheirWork(int count) => _rateTakeFailures = count;
 
     private int _jumpFailures;
     private int _applyFailures;

@@ -62,19 +62,19 @@ public sealed class SendPolicyTests
     }
 
     [Fact]
-    public void Settings_the_Azure_runtime_does_not_apply_stop_the_app_from_starting()
+    public void Rate_limits_are_read_and_settings_with_problems_stop_the_app_from_starting()
     {
-        var refused = Assert.Throws<InvalidDataException>(() => JourneysSettings.From(Configuration("""{"rateLimits": {"email": {"perMinute": 10}}}""")));
-        Assert.Equal("Journeys__settings: $.rateLimits: rate limits are not applied by the Azure runtime yet (docs/azure.md, \"Send policies on Azure\"); remove them, or run journeys serve", refused.Message);
+        var rates = JourneysSettings.From(Configuration("""{"rateLimits": {"email": {"perMinute": 10}}}""")).Policies;
+        Assert.Equal(10, rates?.RateLimits[Channel.Email]); // applied by the orchestrator (RateLimitTests)
 
         var invalid = Assert.Throws<InvalidDataException>(() => JourneysSettings.From(Configuration("""{"globalControl": {"percent": 100}}""")));
         Assert.Equal("Journeys__settings: $.globalControl.percent: 'percent' must be a number above 0 and below 100", invalid.Message);
     }
 
     [Fact]
-    public async Task The_dev_host_takes_the_same_settings_and_refuses_what_Azure_does_not_apply()
+    public async Task The_dev_host_takes_the_same_settings_and_refuses_ones_with_problems()
     {
-        const string rates = """{"rateLimits": {"email": {"perMinute": 10}}}""";
+        const string rates = """{"rateLimits": {"email": {"perMinute": 0}}}""";
         var (options, error) = DevHost.DevHostOptions.Parse(["--settings", rates, "--urls", "http://127.0.0.1:0"]);
         Assert.Null(error);
         Assert.Equal(rates, options!.Settings);
