@@ -11,18 +11,33 @@ namespace Journeys.Core.Conditions;
 public static class ConditionCompiler
 {
     /// <param name="segment">Resolves <c>inSegment</c> to the segment's compiled condition (validated to exist, acyclic).</param>
-    public static CompiledCondition Compile(Condition? condition, Func<string, CompiledCondition> segment) => condition switch
+    public static CompiledCondition Compile(Condition? condition, Func<string, CompiledCondition> segment) => Compile(condition, segment, null);
+
+    /// <param name="segment">Resolves <c>inSegment</c> to the segment's compiled condition (validated to exist, acyclic).</param>
+    /// <param name="historyPropertiesRead">
+    /// Receives the event name of every <c>performed … where</c> compiled: the only condition that reads the properties
+    /// of past events (a segment's are the segment compiler's to report).
+    /// </param>
+    public static CompiledCondition Compile(Condition? condition, Func<string, CompiledCondition> segment, ISet<string>? historyPropertiesRead)
     {
-        null => CompiledCondition.Always,
-        ValueTest t => new ValueTestNode(t.Source, SplitPath(t.Path), t.Operator, t.Operand),
-        DateTest d => new DateTestNode(SplitPath(d.Path), d.Kind, d.Duration),
-        HistoryTest h => new HistoryNode(h.Event, h.Negated, h.Where is null ? null : Compile(h.Where, segment), h.Within, h.SinceEntry, h.Count),
-        InSegment s => new SegmentNode(segment(s.SegmentId)),
-        AllOf all => new AllNode(CheapestFirst(all.Conditions).Select(c => Compile(c, segment)).ToArray()),
-        AnyOf any => new AnyNode(CheapestFirst(any.Conditions).Select(c => Compile(c, segment)).ToArray()),
-        NotOf not => new NotNode(Compile(not.Condition, segment)),
-        _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "unknown condition form"),
-    };
+        CompiledCondition Next(Condition c) => Compile(c, segment, historyPropertiesRead);
+        if (condition is HistoryTest { Where: not null } read)
+        {
+            historyPropertiesRead?.Add(read.Event);
+        }
+        return condition switch
+        {
+            null => CompiledCondition.Always,
+            ValueTest t => new ValueTestNode(t.Source, SplitPath(t.Path), t.Operator, t.Operand),
+            DateTest d => new DateTestNode(SplitPath(d.Path), d.Kind, d.Duration),
+            HistoryTest h => new HistoryNode(h.Event, h.Negated, h.Where is null ? null : Next(h.Where), h.Within, h.SinceEntry, h.Count),
+            InSegment s => new SegmentNode(segment(s.SegmentId)),
+            AllOf all => new AllNode(CheapestFirst(all.Conditions).Select(Next).ToArray()),
+            AnyOf any => new AnyNode(CheapestFirst(any.Conditions).Select(Next).ToArray()),
+            NotOf not => new NotNode(Next(not.Condition)),
+            _ => throw new ArgumentOutOfRangeException(nameof(condition), condition.GetType().Name, "unknown condition form"),
+        };
+    }
 
     private static string[] SplitPath(string path) => path.Split('.');
 

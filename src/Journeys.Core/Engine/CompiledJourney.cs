@@ -20,7 +20,8 @@ public sealed class CompiledJourney
     {
         Definition = definition;
         Version = version;
-        CompiledCondition Compile(Condition? c) => ConditionCompiler.Compile(c, segments);
+        var historyPropertiesRead = new HashSet<string>(StringComparer.Ordinal);
+        CompiledCondition Compile(Condition? c) => ConditionCompiler.Compile(c, segments, historyPropertiesRead);
 
         EntryWhere = Compile((definition.Entry as EventEntry)?.Where);
         GoalWhere = Compile(definition.Goal?.Where);
@@ -70,9 +71,13 @@ public sealed class CompiledJourney
                     break;
             }
         }
+        HistoryPropertiesRead = historyPropertiesRead;
     }
 
     public JourneyDefinition Definition { get; }
+
+    /// <summary>Events whose past properties this journey's own conditions read (<c>performed … where</c>); its segments' are the set's.</summary>
+    public IReadOnlySet<string> HistoryPropertiesRead { get; }
 
     public int Version { get; }
 

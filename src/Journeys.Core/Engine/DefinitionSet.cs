@@ -19,6 +19,8 @@ public sealed class DefinitionSet
     private readonly Dictionary<string, FrozenSet<string>> _byExitSegment;
     private readonly FrozenSet<string> _reactsTo;
     private readonly Dictionary<string, CompiledJourney[]> _reacting;
+    private readonly HashSet<string> _segmentHistoryPropertiesRead = new(StringComparer.Ordinal);
+    private readonly FrozenSet<string> _historyPropertiesRead;
 
     public DefinitionSet(IEnumerable<SegmentDefinition> segments, IEnumerable<JourneyDefinition> journeys, int version = 1)
         : this(segments, journeys.Select(j => new JourneyVersion(j, version)), [])
@@ -43,6 +45,7 @@ public sealed class DefinitionSet
         if (previous is not null)
         {
             foreach (var (id, compiled) in previous._segments) _segments[id] = compiled;
+            _segmentHistoryPropertiesRead.UnionWith(previous._segmentHistoryPropertiesRead);
         }
         CompiledJourney Compile(JourneyVersion journey, Func<string, CompiledCondition> segment) =>
             previous?.Journey(journey.Definition.Id, journey.Version) is { } before && ReferenceEquals(before.Definition, journey.Definition)
@@ -58,7 +61,7 @@ public sealed class DefinitionSet
             {
                 throw new InvalidOperationException($"unknown segment '{id}' (definitions must be validated before compiling)");
             }
-            compiled = ConditionCompiler.Compile(definition.When, Segment);
+            compiled = ConditionCompiler.Compile(definition.When, Segment, _segmentHistoryPropertiesRead);
             _segments[id] = compiled;
             return compiled;
         }
@@ -91,6 +94,7 @@ public sealed class DefinitionSet
             .GroupBy(x => x.Segment, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Journey).ToFrozenSet(StringComparer.Ordinal), StringComparer.Ordinal);
         _reactsTo = all.SelectMany(j => j.ReactsTo).ToFrozenSet(StringComparer.Ordinal);
+        _historyPropertiesRead = all.SelectMany(j => j.HistoryPropertiesRead).Concat(_segmentHistoryPropertiesRead).ToFrozenSet(StringComparer.Ordinal);
         _reacting = all.SelectMany(j => j.ReactsTo.Select(name => (Name: name, Journey: j)))
             .GroupBy(x => x.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(x => x.Journey).ToArray(), StringComparer.Ordinal);
@@ -135,6 +139,13 @@ public sealed class DefinitionSet
     /// waitFor): when none can, a driver need not read the user's enrollments for it at all.
     /// </summary>
     public bool AnyReactsTo(string eventName) => _reactsTo.Contains(eventName);
+
+    /// <summary>
+    /// Whether any condition of these definitions (every served version, every segment) reads the properties of a past
+    /// event of this name (<c>performed … where</c>, recorded as each condition compiles). When none does, a runner whose
+    /// definitions cannot change (the simulator) need not keep them in the user's history.
+    /// </summary>
+    public bool ReadsHistoryProperties(string eventName) => _historyPropertiesRead.Contains(eventName);
 
     /// <summary>The served versions (current and retired) whose enrollments could act on an event of this name.</summary>
     public IReadOnlyList<CompiledJourney> VersionsReactingTo(string eventName) =>

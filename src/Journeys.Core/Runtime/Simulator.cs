@@ -43,7 +43,7 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
     {
         var summary = new TraceSummary();
         var output = new Output(r => { summary.Add(r); trace(r); }, send, _options.Observer);
-        var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.ForReplay(), output, _options.Engine)
+        var runtime = new JourneyRuntime(definitions, stores ?? InMemoryStores.ForReplay(definitions), output, _options.Engine)
         {
             ScheduleHorizon = _options.Until,
         };
@@ -159,7 +159,7 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         RuntimeStores? stores = null;
         var order = new ReplayOrder(id => stores!.Enrollments.Get(id)?.UserId);
         // the split removed repeated messageIds already, and refused anonymous merges (the other dedupe keys)
-        stores = InMemoryStores.ForReplay() with { Timers = order, Dedupe = new SplitDeduplicated() };
+        stores = InMemoryStores.ForReplay(definitions) with { Timers = order, Dedupe = new SplitDeduplicated() };
         var output = new Output(
             r => { summary.Add(r); trace(order.Next(r.User), r); },
             send is null ? null : m => send(order.Next(m.UserId), m),

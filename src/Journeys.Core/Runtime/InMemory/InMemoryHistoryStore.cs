@@ -5,10 +5,16 @@ namespace Journeys.Core.Runtime.InMemory;
 public sealed class InMemoryHistoryStore : IHistoryStore
 {
     private readonly InMemoryUsers _users;
+    private readonly Func<string, bool>? _keepsProperties;
 
     public InMemoryHistoryStore() : this(new InMemoryUsers()) { }
 
-    internal InMemoryHistoryStore(InMemoryUsers users) => _users = users;
+    /// <param name="keepsProperties">Which events keep their properties (by name); all when null.</param>
+    internal InMemoryHistoryStore(InMemoryUsers users, Func<string, bool>? keepsProperties = null)
+    {
+        _users = users;
+        _keepsProperties = keepsProperties;
+    }
 
     public IReadOnlyList<HistoryEvent> Get(string userId) => _users.Find(userId)?.History ?? (IReadOnlyList<HistoryEvent>)[];
 
@@ -16,7 +22,8 @@ public sealed class InMemoryHistoryStore : IHistoryStore
     {
         var user = _users.Get(userId);
         var list = user.History ??= new List<HistoryEvent>(4);
-        var entry = new HistoryEvent(list.Count + 1, eventName, timestamp, properties);
+        var kept = _keepsProperties is null || _keepsProperties(eventName) ? properties : CustomerEvent.EmptyObject;
+        var entry = new HistoryEvent(list.Count + 1, eventName, timestamp, kept);
         list.Add(entry);
         return entry;
     }

@@ -1,3 +1,5 @@
+using Journeys.Core.Engine;
+
 namespace Journeys.Core.Runtime.InMemory;
 
 /// <summary>The runtime's stores in memory: the simulator's, and the reference the store conformance tests hold others to.</summary>
@@ -13,11 +15,18 @@ public static class InMemoryStores
     /// </summary>
     public static RuntimeStores ForReplay() => Create(keepFinished: false);
 
-    private static RuntimeStores Create(bool keepFinished)
+    /// <summary>
+    /// <see cref="ForReplay()"/> for a fixed set of definitions: the history keeps an event's properties only when a
+    /// condition of <paramref name="definitions"/> reads them (<see cref="DefinitionSet.ReadsHistoryProperties"/>);
+    /// the rest would only be memory for every collection to walk.
+    /// </summary>
+    public static RuntimeStores ForReplay(DefinitionSet definitions) => Create(keepFinished: false, definitions.ReadsHistoryProperties);
+
+    private static RuntimeStores Create(bool keepFinished, Func<string, bool>? keepsProperties = null)
     {
         var users = new InMemoryUsers();
         return new RuntimeStores(
-            new InMemoryProfileStore(users), new InMemoryHistoryStore(users), new InMemoryDedupeStore(), new InMemoryEnrollmentStore(users, keepFinished),
+            new InMemoryProfileStore(users), new InMemoryHistoryStore(users, keepsProperties), new InMemoryDedupeStore(), new InMemoryEnrollmentStore(users, keepFinished),
             new InMemoryEntryLedger(users), new InMemorySegmentMembershipStore(users), new InMemoryTimerIndex(), new InMemorySendLog(users));
     }
 }
