@@ -70,4 +70,21 @@ public sealed class RetentionTests
         Assert.Equal(2, retention.Run(new RetentionPolicy(Keep, Keep, Keep, Keep, Keep) { RateSlots = Expired }));
         Assert.DoesNotContain(tables.Counters.Query<TableEntity>(), e => e.RowKey.StartsWith(TableRateSlots.TakePrefix, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Experiment_assignment_rows_go_with_the_history_and_the_tallies_stay()
+    {
+        var azurite = new Azurite();
+        var tables = azurite.Tables;
+        var partition = TableExperimentCounters.PartitionPrefix + "exp|ab";
+        tables.Counters.AddEntity(new TableEntity(partition, "s|b|00") { ["Entered"] = 3L, ["Converted"] = 1L });
+        tables.Counters.AddEntity(new TableEntity(partition, "w") { ["Path"] = "b" });
+        tables.Counters.AddEntity(new TableEntity(partition, TableExperimentCounters.UserPrefix + "ann") { ["Path"] = "b" });
+        var retention = new Retention(tables, TimeProvider.System);
+
+        Assert.Equal(0, retention.Run(new RetentionPolicy(Keep, Keep, Keep, Keep, Keep)));
+        Assert.Equal(0, retention.Run(new RetentionPolicy(Expired, Expired, Expired, Keep, Expired) { RateSlots = Expired }));
+        Assert.Equal(1, retention.Run(new RetentionPolicy(Keep, Keep, Keep, Expired, Keep)));
+        Assert.Equal(["s|b|00", "w"], tables.Counters.Query<TableEntity>(e => e.PartitionKey == partition).Select(e => e.RowKey));
+    }
 }

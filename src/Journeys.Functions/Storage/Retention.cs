@@ -47,7 +47,8 @@ public sealed class Retention(JourneyTables tables, TimeProvider time)
     }
 
     /// <summary>
-    /// The counters table: past minutes' rate rows and old take rows; entry-limit day rows before yesterday (an entry
+    /// The counters table: past minutes' rate rows and old take rows; experiment assignment rows older than the history
+    /// (the shard and winner rows stay); entry-limit day rows before yesterday (an entry
     /// is counted in, and checked against, the row of the day it is made: one a day older is kept for clock skew).
     /// The journeys' <c>total</c> rows stay.
     /// </summary>
@@ -56,6 +57,8 @@ public sealed class Retention(JourneyTables tables, TimeProvider time)
         var rates = $"PartitionKey ge '{TableRateSlots.PartitionPrefix}' and PartitionKey lt 'rate}}'";
         var deleted = Delete(tables.Counters, $"{rates} and RowKey ge '{TableRateSlots.MinutePrefix}' and RowKey lt '{TableRateSlots.MinuteRow(now - policy.RateSlots)}'");
         deleted += Delete(tables.Counters, $"{rates} and RowKey ge '{TableRateSlots.TakePrefix}' and RowKey lt 'k}}' and Timestamp lt {Since(now - policy.RateSlots)}");
+        // an experiment's assignment row serves conversions within its window: kept as long as the history it converts from
+        deleted += Delete(tables.Counters, $"PartitionKey ge '{TableExperimentCounters.PartitionPrefix}' and PartitionKey lt 'x}}' and RowKey ge '{TableExperimentCounters.UserPrefix}' and RowKey lt '~}}' and Timestamp lt {Since(now - policy.History)}");
         var yesterday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1);
         return deleted + Delete(tables.Counters, $"RowKey ge 'd|' and RowKey lt '{TableEntryCounters.DayRow(yesterday)}'");
     }

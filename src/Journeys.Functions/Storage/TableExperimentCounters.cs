@@ -27,7 +27,11 @@ public sealed class TableExperimentCounters(JourneyTables tables) : IExperimentC
     private const int Shards = 16;
     private const int MaxAttempts = 64;
     private const string WinnerRow = "w";
-    private const string UserPrefix = "~|";
+    /// <summary>The partitions of the tallies (journey partitions are escaped ids: '|' never appears in them).</summary>
+    public const string PartitionPrefix = "x|";
+
+    /// <summary>The users' assignment rows, after the shard and winner rows.</summary>
+    public const string UserPrefix = "~|";
 
     public ExperimentTally Tally(string journeyId, string stepId)
     {
@@ -157,7 +161,7 @@ public sealed class TableExperimentCounters(JourneyTables tables) : IExperimentC
         return found.HasValue ? found.Value : null;
     }
 
-    private static string Partition(string journeyId, string stepId) => $"x|{KeyText.Escape(journeyId)}|{KeyText.Escape(stepId)}";
+    private static string Partition(string journeyId, string stepId) => $"{PartitionPrefix}{KeyText.Escape(journeyId)}|{KeyText.Escape(stepId)}";
 
     /// <summary>The user's shard of the path: hashed apart from the path choice, so each path spreads over all 16.</summary>
     private static string ShardRow(string journeyId, string stepId, string path, string userId)
