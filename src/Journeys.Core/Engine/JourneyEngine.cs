@@ -372,11 +372,11 @@ public sealed class JourneyEngine(EngineOptions? options = null)
                     return slot;
                 }
             }
-            var (fields, headers) = journey.Template(send.Id, plan.Channel)
-                .Render(new TemplateModel(_profile, state.EntryEvent, journey.Id, Definition.Name));
-            var to = plan.Channel == Channel.Webhook ? fields["url"] : plan.To!;
+            // rendered when the driver reads the content: the trace never does, so a replay without an outbox never renders
+            var message = new RenderedMessage(journey.Template(send.Id, plan.Channel), new TemplateModel(_profile, state.EntryEvent, journey.Id, Definition.Name));
+            var to = plan.Channel == Channel.Webhook ? message.Fields["url"] : plan.To!;
             Emit(at, state, TraceKind.Sent, step: send.Id, channel: channelName);
-            effects.Add(new SendMessage(at, state.EnrollmentId, state.UserId, journey.Id, send.Id, plan.Channel, to, fields, headers,
+            effects.Add(new SendMessage(at, state.EnrollmentId, state.UserId, journey.Id, send.Id, plan.Channel, to, message.Fields, message.Headers,
                 $"{state.EnrollmentId}:{send.Id}:{visit}") { Track = send.Track && plan.Channel == Channel.Email });
             if (person)
             {

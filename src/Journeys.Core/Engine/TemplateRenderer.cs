@@ -5,7 +5,7 @@ using Journeys.Core.Definitions;
 namespace Journeys.Core.Engine;
 
 /// <summary>
-/// Handlebars templates of one message, compiled once per definition version. Only an email body is
+/// Handlebars templates of one message, compiled once per definition version, at its first render. Only an email body is
 /// HTML and so HTML-escaped; subjects, SMS, push and webhook text render as they are.
 /// </summary>
 public sealed class MessageTemplate
@@ -13,16 +13,27 @@ public sealed class MessageTemplate
     private static readonly IHandlebars Html = Handlebars.Create(new HandlebarsConfiguration());
     private static readonly IHandlebars Text = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
 
-    private readonly KeyValuePair<string, HandlebarsTemplate<object, object>>[] _fields;
-    private readonly KeyValuePair<string, HandlebarsTemplate<object, object>>[] _headers;
+    private readonly Channel _channel;
+    private readonly MessageContent _content;
+    private Compiled? _compiled;
 
+    // compiled on the first render, not with the definition: the validator has parsed every template already, and a
+    // replay that writes no outbox renders nothing
     public MessageTemplate(Channel channel, MessageContent content)
     {
-        _fields = content.Fields
-            .Select(f => KeyValuePair.Create(f.Key, Compile(channel == Channel.Email && f.Key == "body" ? Html : Text, f.Value)))
-            .ToArray();
-        _headers = content.Headers.Select(h => KeyValuePair.Create(h.Key, Compile(Text, h.Value))).ToArray();
+        _channel = channel;
+        _content = content;
     }
+
+    private sealed record Compiled(
+        KeyValuePair<string, HandlebarsTemplate<object, object>>[] Fields,
+        KeyValuePair<string, HandlebarsTemplate<object, object>>[] Headers);
+
+    private Compiled Templates => _compiled ?? Interlocked.CompareExchange(ref _compiled, Compile(), null) ?? _compiled;
+
+    private Compiled Compile() => new(
+        _content.Fields.Select(f => KeyValuePair.Create(f.Key, Compile(_channel == Channel.Email && f.Key == "body" ? Html : Text, f.Value))).ToArray(),
+        _content.Headers.Select(h => KeyValuePair.Create(h.Key, Compile(Text, h.Value))).ToArray());
 
     /// <summary>Null when the template parses; else why not (the validator reports it).</summary>
     public static string? Check(string template)
@@ -41,13 +52,14 @@ public sealed class MessageTemplate
     public (Dictionary<string, string> Fields, Dictionary<string, string> Headers) Render(TemplateModel model)
     {
         var data = model.ToPlain();
-        var fields = new Dictionary<string, string>(_fields.Length, StringComparer.Ordinal);
-        foreach (var (name, template) in _fields)
+        var templates = Templates;
+        var fields = new Dictionary<string, string>(templates.Fields.Length, StringComparer.Ordinal);
+        foreach (var (name, template) in templates.Fields)
         {
             fields[name] = template(data, null!);
         }
-        var headers = new Dictionary<string, string>(_headers.Length, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, template) in _headers)
+        var headers = new Dictionary<string, string>(templates.Headers.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, template) in templates.Headers)
         {
             headers[name] = template(data, null!);
         }

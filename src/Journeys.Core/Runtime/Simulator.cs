@@ -149,11 +149,12 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
     /// <summary>
     /// Runs one partition of a replay split by user (<see cref="ReplayOrder"/>): the partition's events, already
     /// parsed, deduplicated and stamped with the time the whole run would process them at; the end of the whole run
-    /// (<see cref="SimulationOptions.Until"/>, else <paramref name="lastEvent"/>, the whole log's last accepted event).
+    /// (<see cref="SimulationOptions.Until"/>, else <paramref name="lastEvent"/>, the whole log's last accepted event, asked for
+    /// once the events are all taken: the log may still be being read while they arrive).
     /// Every record and message comes with its key in the whole run's order.
     /// </summary>
     /// <exception cref="InvalidOperationException">The partition cannot reproduce the single run's order (<see cref="ReplayOrder.Unreproducible"/>).</exception>
-    public TraceSummary RunPartition(IEnumerable<ReplayEvent> events, DateTimeOffset? lastEvent, Action<byte[], TraceRecord> trace, Action<byte[], SendMessage>? send = null)
+    public TraceSummary RunPartition(IEnumerable<ReplayEvent> events, Func<DateTimeOffset?> lastEvent, Action<byte[], TraceRecord> trace, Action<byte[], SendMessage>? send = null)
     {
         var summary = new TraceSummary();
         RuntimeStores? stores = null;
@@ -181,7 +182,7 @@ public sealed class Simulator(DefinitionSet definitions, SimulationOptions? opti
         {
             runtime.AdvanceTo(end);
         }
-        else if (lastEvent is { } last)
+        else if (lastEvent() is { } last)
         {
             runtime.ScheduleHorizon = last;
             runtime.AdvanceTo(last + _options.DrainLimit);
