@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Journeys.Core.Audience;
 using Journeys.Core.Engine;
 using Journeys.Core.Runtime;
@@ -16,12 +17,13 @@ namespace Journeys.Local.Cli;
 internal static class PartitionedReplay
 {
     private const byte TraceEntry = 0, SendEntry = 1;
+    private const int Batch = 512;
 
     public static SimulationResult Run(
         Simulator simulator, Stream events, string sourceName, int partitions, int parallel,
-        Action<ReadOnlySpan<byte>> traceLine, Action<ReadOnlySpan<byte>>? outboxLine, TextWriter errors)
+        Action<ReadOnlySpan<byte>> traceLine, Action<ReadOnlySpan<byte>>? outboxLine, TextWriter errors, Action<string>? stages = null)
     {
-        var T0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         var folder = Directory.CreateTempSubdirectory("journeys-simulate-");
         try
         {
@@ -57,9 +59,10 @@ internal static class PartitionedReplay
                 File.Delete(inputs[p]);
             });
 
-            Console.Error.WriteLine($"STAGE runs {System.Diagnostics.Stopwatch.GetElapsedTime(T0).TotalSeconds:F2} s cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2}");
+            var replayed = Stopwatch.GetTimestamp();
             Merge(outputs, traceLine, outboxLine);
-            Console.Error.WriteLine($"STAGE merge {System.Diagnostics.Stopwatch.GetElapsedTime(T0).TotalSeconds:F2} s cpu {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} paused {GC.GetTotalPauseDuration().TotalSeconds:F2}");
+            stages?.Invoke($"log read with {live} partition(s) replayed alongside, then {partitions - live} more, in {Stopwatch.GetElapsedTime(started, replayed).TotalSeconds:F2} s; "
+                + $"merged in {Stopwatch.GetElapsedTime(replayed).TotalSeconds:F2} s");
             var summary = new TraceSummary();
             foreach (var s in summaries) summary.Add(s);
             return new SimulationResult(counts.Accepted, counts.Duplicates, counts.Rejected, counts.Skipped, summary);
@@ -75,17 +78,19 @@ internal static class PartitionedReplay
     /// to their replays, running meanwhile on threads of their own through bounded queues; the others to their files.
     /// A replay that fails stops the read, and a read that fails stops the replays; the first failure is thrown.
     /// </summary>
-    private static (long Accepted, long Duplicates, long Rejected, long Skipped) ReadAndReplayLive(
+    internal static (long Accepted, long Duplicates, long Rejected, long Skipped) ReadAndReplayLive(
         Simulator simulator, Stream events, string sourceName, TextWriter errors, int partitions, int live, string[] inputs,
         Action<int, IEnumerable<ReplayEvent>> replay, out DateTimeOffset? last)
     {
         using var stop = new CancellationTokenSource();
-        var queues = Enumerable.Range(0, live).Select(_ => new BlockingCollection<ReplayEvent>(boundedCapacity: 4096)).ToArray();
+        // events go over in batches: one hand-over per event costs a thread switch too often
+        var queues = Enumerable.Range(0, live).Select(_ => new BlockingCollection<ReplayEvent[]>(boundedCapacity: 16)).ToArray();
+        var batches = Enumerable.Range(0, live).Select(_ => new List<ReplayEvent>(Batch)).ToArray();
         var runs = Enumerable.Range(0, live).Select(p => Task.Factory.StartNew(() =>
         {
             try
             {
-                replay(p, queues[p].GetConsumingEnumerable(stop.Token));
+                replay(p, queues[p].GetConsumingEnumerable(stop.Token).SelectMany(batch => batch));
             }
             catch
             {
@@ -103,9 +108,21 @@ internal static class PartitionedReplay
             counts = simulator.Split(events, sourceName, errors, (e, line) =>
             {
                 var p = Partition(e.Event.UserId, partitions);
-                if (p < live) queues[p].Add(e, stop.Token);
+                if (p < live)
+                {
+                    batches[p].Add(e);
+                    if (batches[p].Count == Batch)
+                    {
+                        queues[p].Add([.. batches[p]], stop.Token);
+                        batches[p].Clear();
+                    }
+                }
                 else WriteEvent(writers[p]!, e, line.Span);
             }, out last);
+            for (var p = 0; p < live; p++)
+            {
+                queues[p].Add([.. batches[p]], stop.Token);
+            }
         }
         catch (Exception e)
         {

@@ -67,6 +67,7 @@ public static class SimulateCommand
         var report = reportPath is null ? null : new ReportCounters(engineOptions.GlobalControl);
         var simulator = new Simulator(set, new SimulationOptions { Until = until, Engine = engineOptions, Observer = report });
         SimulationResult result;
+        string? stages = null;
         using (events)
         using (outbox)
         using (var trace = new TraceLineWriter(TextWriter.Null))
@@ -75,7 +76,7 @@ public static class SimulateCommand
             try
             {
                 result = mode.Partitions > 1
-                    ? PartitionedReplay.Run(simulator, events, eventsPath, mode.Partitions, mode.Parallel, lines.Write, outbox is null ? null : outbox.WriteLine, stderr)
+                    ? PartitionedReplay.Run(simulator, events, eventsPath, mode.Partitions, mode.Parallel, lines.Write, outbox is null ? null : outbox.WriteLine, stderr, s => stages = s)
                     : simulator.Run(events, eventsPath, r => lines.Write(trace.Format(r)), stderr, outbox is null ? null : outbox.Write);
             }
             catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
@@ -95,6 +96,10 @@ public static class SimulateCommand
         if (mode.Stats)
         {
             WriteStats(result, clock.Elapsed, mode, stderr);
+            if (stages is not null)
+            {
+                stderr.WriteLine($"stats: {stages}");
+            }
         }
         return JourneysCli.Ok;
     }

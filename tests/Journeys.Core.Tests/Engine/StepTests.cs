@@ -50,6 +50,23 @@ public sealed class StepTests
     }
 
     [Fact]
+    public void A_message_read_after_the_profile_changed_shows_the_profile_it_was_sent_to()
+    {
+        // the content renders when first read (a replay without an outbox never reads it): by then the user has a new
+        // name, and the message must still say what it said when it was sent
+        var s = Scenario.Create(Journey(SendOn("email", """{"subject":"Hi {{profile.firstName}}","body":"{{profile.firstName}} {{event.properties.sku}}"}""")));
+        s.Identify("u1", "09:00", new { email = "beth@example.com", firstName = "Beth" });
+        s.Track("u1", "Go", "10:00", new { sku = "TOP-7" });
+        s.Identify("u1", "11:00", new { firstName = "Elizabeth" });
+
+        var m = s.SingleSend();
+        Assert.Equal("Hi Beth", m.Content["subject"]);
+        Assert.Equal("Beth TOP-7", m.Content["body"]);
+        Assert.Equal(["body", "subject"], m.Content.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(m.Headers);
+    }
+
+    [Fact]
     public void Sms_text_is_rendered_without_html_escaping()
     {
         var s = Scenario.Create(Journey(SendOn("sms", """{"text":"Hi {{profile.firstName}} <3 {{event.properties.code}}"}""")));

@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Journeys.Core.Definitions;
+using Journeys.Core.Engine;
+using Journeys.Core.Runtime;
+using Journeys.Local.Cli;
 
 namespace Journeys.Local.Tests.Cli;
 
@@ -72,6 +76,34 @@ public sealed class PartitionedReplayTests : IDisposable
         Assert.Equal(1, run.Exit);
         Assert.Contains("anonymous.jsonl:2:", run.Stderr, StringComparison.Ordinal);
         Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public void A_partition_that_fails_while_the_log_is_read_stops_the_read_with_its_own_error()
+    {
+        // ~70,000 events, ~17,000 a partition: more than a queue between the read and a live replay holds (16 batches
+        // of 512), so the read can only have stopped early because the failed replay stopped it
+        var log = new MemoryStream(Encoding.UTF8.GetBytes(GeneratedLog(users: 20_000, seed: 3)));
+        var simulator = new Simulator(DefinitionSet.From(DefinitionLoader.LoadDirectory(RepositoryPaths.Samples)));
+        var inputs = Enumerable.Range(0, 4).Select(p => Path.Combine(_folder, $"in-{p}.bin")).ToArray();
+        var taken = new int[4];
+
+        var run = Task.Run(() => PartitionedReplay.ReadAndReplayLive(
+            simulator, log, "log.jsonl", TextWriter.Null, partitions: 4, live: 2, inputs,
+            (p, events) =>
+            {
+                foreach (var _ in events)
+                {
+                    if (++taken[p] == 100 && p == 1) throw new InvalidOperationException("partition 1 cannot go on");
+                }
+            },
+            out _));
+
+        Assert.True(((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(1)), "the read is still waiting on a replay that failed");
+        var failure = Assert.IsType<InvalidOperationException>(Assert.Single(run.Exception!.InnerExceptions));
+        Assert.Equal("partition 1 cannot go on", failure.Message);
+        Assert.Equal(100, taken[1]);
+        Assert.True(log.Position < log.Length, "the read went on to the end after the replay had failed");
     }
 
     [Fact]
