@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The simulator at the size of a customer base (docs/performance.md, "Simulation at scale"):
-#   bench/simulate/run.sh [USERS] [RUNS] [-- extra simulate options, e.g. --partitions 8 --parallel 2]
+#   bench/simulate/run.sh [USERS] [RUNS] [-- extra simulate options, e.g. --partitions 64 --parallel 2]
 # Builds Release, writes the benchmark's month of events for USERS users (bench EventLogGenerator, seed 1:
 # the same bytes every time) unless it exists, then replays it RUNS times with --stats under /usr/bin/time,
 # printing the load before each run and the trace's SHA-256 after it (equal hashes: byte-identical traces).
