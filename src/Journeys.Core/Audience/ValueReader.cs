@@ -27,14 +27,7 @@ public static class ValueReader
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                var fields = new Dictionary<string, Value>(4, StringComparer.Ordinal);
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                {
-                    var name = ReadString(ref reader);
-                    reader.Read();
-                    fields[name] = Read(ref reader);
-                }
-                return Value.From(fields);
+                return Value.From(ReadFields(ref reader));
             case JsonTokenType.StartArray:
                 var items = new List<Value>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -52,6 +45,41 @@ public static class ValueReader
                 return Value.False;
             default:
                 return Value.Null;
+        }
+    }
+
+    // an object's fields are gathered here first (a stack: nested objects gather above their parent's), so that its
+    // dictionary is made at its size: most objects are kept (profiles, histories), and one sized for four holds seven
+    [ThreadStatic] private static KeyValuePair<string, Value>[]? _gathered;
+    [ThreadStatic] private static int _gatheredCount;
+
+    private static Dictionary<string, Value> ReadFields(ref Utf8JsonReader reader)
+    {
+        var start = _gatheredCount;
+        try
+        {
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = ReadString(ref reader);
+                reader.Read();
+                var value = Read(ref reader);
+                var gathered = _gathered ??= new KeyValuePair<string, Value>[32];
+                if (_gatheredCount == gathered.Length)
+                {
+                    Array.Resize(ref _gathered, gathered.Length * 2);
+                }
+                _gathered![_gatheredCount++] = KeyValuePair.Create(name, value);
+            }
+            var fields = new Dictionary<string, Value>(_gatheredCount - start, StringComparer.Ordinal);
+            for (var i = start; i < _gatheredCount; i++)
+            {
+                fields[_gathered![i].Key] = _gathered[i].Value; // a repeated name: the last value, at the first place
+            }
+            return fields;
+        }
+        finally
+        {
+            _gatheredCount = start;
         }
     }
 

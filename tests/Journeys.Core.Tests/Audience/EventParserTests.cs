@@ -412,4 +412,32 @@ public class EventParserTests
             .Merge(Json("""{"consent":{"sms":false}}"""));
         Assert.False(profile.Consent("sms"));
     }
+
+    [Fact]
+    public void Nested_objects_keep_their_fields_in_order_and_a_repeated_name_keeps_its_first_place_and_last_value()
+    {
+        const string json = """{"type":"track","messageId":"m-9","userId":"u-1","event":"Go","properties":{"a":1,"cart":{"items":[{"sku":"A","qty":2},{"sku":"B"}],"total":{"value":3,"currency":"EUR"}},"b":2,"a":5},"timestamp":"2026-12-01T10:00:00Z"}""";
+
+        var e = EventParser.Parse(Encoding.UTF8.GetBytes(json)).Event!;
+
+        var properties = e.Properties.AsObject!;
+        Assert.Equal(["a", "cart", "b"], properties.Keys);
+        Assert.Equal(5, properties["a"].AsNumber);
+        var cart = properties["cart"].AsObject!;
+        Assert.Equal(["items", "total"], cart.Keys);
+        Assert.Equal(["sku", "qty"], cart["items"].AsArray[0].AsObject!.Keys);
+        Assert.Equal(["sku"], cart["items"].AsArray[1].AsObject!.Keys);
+        Assert.Equal(["value", "currency"], cart["total"].AsObject!.Keys);
+        Assert.Equal(Json("""{"a":5,"cart":{"items":[{"sku":"A","qty":2},{"sku":"B"}],"total":{"value":3,"currency":"EUR"}},"b":2}"""), e.Properties);
+    }
+
+    [Fact]
+    public void A_line_that_breaks_off_inside_an_object_leaves_the_next_line_whole()
+    {
+        Assert.Null(EventParser.Parse("""{"type":"track","messageId":"m-8","userId":"u-1","event":"Go","properties":{"x":{"y":1,"z":"""u8).Event);
+
+        var e = EventParser.Parse(Encoding.UTF8.GetBytes(Track)).Event!;
+
+        Assert.Equal(["price", "sku"], e.Properties.AsObject!.Keys);
+    }
 }
